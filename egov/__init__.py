@@ -1,0 +1,1 @@
+"""MotCua: an open e-Government platform for Vietnamese provinces."""

@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+app_name = "accounts"
+
+urlpatterns = [
+    path(
+        "dang-nhap/",
+        auth_views.LoginView.as_view(
+            template_name="accounts/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    # Sign-out is a POST (a form with the CSRF token), so no link or image can sign anyone out.
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+]

@@ -1,0 +1,139 @@
+"""Reads of the procedure catalogue: search, one procedure, the export."""
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from egov.core.text import fold
+
+from .errors import ProcedureNotFoundError
+from .exchange import (
+    DocumentSpec,
+    FeeSpec,
+    ProcedureSpec,
+    StepSpec,
+    catalogue_document,
+    spec_to_content,
+)
+from .models import Procedure, ProcessStep, Sector
+
+MAX_QUERY_WORDS = 8
+
+
+def _in_force(on: datetime.date) -> Q:
+    return Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+
+def procedure_search(
+    *, query: str = "", level: str = "", sector_code: str = "", on: datetime.date | None = None
+) -> QuerySet[Procedure]:
+    """Procedures in force, matching every word of the query, accents or not.
+
+    "dang ky khai sinh" finds "Đăng ký khai sinh": the query is folded the way `search_text`
+    was (egov.core.text.fold), which works the same on SQLite and PostgreSQL.
+    """
+    procedures = Procedure.objects.filter(_in_force(on or timezone.localdate()))
+    for word in fold(query).split()[:MAX_QUERY_WORDS]:
+        procedures = procedures.filter(search_text__contains=word)
+    if level:
+        procedures = procedures.filter(level=level)
+    if sector_code:
+        procedures = procedures.filter(sector__code=sector_code)
+    return procedures.select_related("sector", "competent_agency").order_by("name", "pk")
+
+
+def sector_list() -> QuerySet[Sector]:
+    return Sector.objects.order_by("name")
+
+
+def _with_parts(procedures: QuerySet[Procedure]) -> QuerySet[Procedure]:
+    return procedures.select_related("sector", "competent_agency").prefetch_related(
+        "documents",
+        "fees",
+        Prefetch("steps", queryset=ProcessStep.objects.select_related("agency")),
+    )
+
+
+def procedure_get(*, national_code: str) -> Procedure:
+    """One procedure with its documents, fees and steps; ProcedureNotFoundError otherwise."""
+    try:
+        return _with_parts(Procedure.objects.all()).get(national_code=national_code)
+    except Procedure.DoesNotExist:
+        raise ProcedureNotFoundError(national_code) from None
+
+
+def procedures_with_parts(*, national_codes: Iterable[str]) -> dict[str, Procedure]:
+    """The named procedures, with their parts, by national code."""
+    procedures = _with_parts(Procedure.objects.filter(national_code__in=list(national_codes)))
+    return {procedure.national_code: procedure for procedure in procedures}
+
+
+def procedure_spec(procedure: Procedure) -> ProcedureSpec:
+    """The procedure as the catalogue file describes it (parts must be prefetched)."""
+    return ProcedureSpec(
+        national_code=procedure.national_code,
+        code_verified=procedure.code_verified,
+        name=procedure.name,
+        sector_code=procedure.sector.code,
+        sector_name=procedure.sector.name,
+        level=procedure.level,
+        competent_agency=procedure.competent_agency.code if procedure.competent_agency else None,
+        competent_agency_kind=procedure.competent_agency_kind,
+        online_level=procedure.online_level,
+        legacy_online_level=procedure.legacy_online_level,
+        full_process_eligible=procedure.full_process_eligible,
+        time_limit_value=procedure.time_limit_value,
+        time_limit_unit=procedure.time_limit_unit,
+        online_time_limit_value=procedure.online_time_limit_value,
+        online_time_limit_unit=procedure.online_time_limit_unit,
+        postal_intake=procedure.postal_intake,
+        postal_return=procedure.postal_return,
+        paper_result=procedure.paper_result,
+        result_name=procedure.result_name,
+        legal_basis=procedure.legal_basis,
+        requirements=procedure.requirements,
+        valid_from=procedure.valid_from,
+        valid_to=procedure.valid_to,
+        form_schema=procedure.form_schema or {"fields": []},
+        documents=[
+            DocumentSpec(
+                code=d.code,
+                name=d.name,
+                copy_kind=d.copy_kind,
+                quantity=d.quantity,
+                mandatory=d.mandatory,
+                template=d.template,
+                reusable=d.reusable,
+            )
+            for d in procedure.documents.all()
+        ],
+        fees=[
+            FeeSpec(code=f.code, name=f.name, kind=f.kind, amount=f.amount, note=f.note)
+            for f in procedure.fees.all()
+        ],
+        steps=[
+            StepSpec(
+                name=s.name,
+                agency=s.agency.code if s.agency else None,
+                agency_kind=s.agency_kind,
+                role=s.role,
+                hours=s.hours,
+            )
+            for s in procedure.steps.all()
+        ],
+    )
+
+
+def procedure_content(procedure: Procedure) -> dict[str, Any]:
+    return spec_to_content(procedure_spec(procedure))
+
+
+def procedures_export(*, national_codes: Iterable[str] | None = None) -> dict[str, Any]:
+    """The whole catalogue (or the named procedures) in the catalogue file's format."""
+    procedures = _with_parts(Procedure.objects.order_by("national_code"))
+    if national_codes is not None:
+        procedures = procedures.filter(national_code__in=list(national_codes))
+    return catalogue_document([procedure_content(p) for p in procedures])

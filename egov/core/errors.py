@@ -1,0 +1,10 @@
+"""The root of every domain error; one handler per interface maps them to answers."""
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken; the message is for the person, in Vietnamese."""
+
+    def __init__(self, message: str, *, code: str = "domain_error") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code

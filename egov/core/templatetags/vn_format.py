@@ -1,0 +1,15 @@
+"""Number formats as Vietnamese documents write them: 1.250.000 đồng."""
+
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def thousands(value: int | Decimal | None) -> str:
+    """Group thousands with dots. Django's vi locale sets no grouping, so intcomma won't."""
+    if value is None:
+        return ""
+    return f"{int(value):,}".replace(",", ".")

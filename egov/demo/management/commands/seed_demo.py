@@ -1,0 +1,23 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from egov.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Load the An Giang demo data (agencies, procedures, calendar, staff); idempotent."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = seed_demo()
+        procedures = report.procedures
+        self.stdout.write(
+            f"Cơ quan: {report.agencies_total} ({report.agencies_written} ghi mới hoặc cập nhật). "
+            f"Thủ tục: {len(procedures.created)} mới, {len(procedures.updated)} cập nhật, "
+            f"{len(procedures.unchanged)} không đổi. "
+            f"Lịch làm việc: {report.calendar_written} ngày ghi mới. "
+            f"Tài khoản cán bộ: {report.staff_created} tạo mới."
+        )
+        self.stdout.write("Tài khoản dùng thử (mật khẩu chung: " + DEMO_PASSWORD + "):")
+        for login in DEMO_LOGINS:
+            self.stdout.write(f"  {login.username:<22} {login.what}")

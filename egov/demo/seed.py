@@ -1,0 +1,153 @@
+"""Seed the demo province through the real services; running it twice writes nothing new."""
+
+import datetime
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+
+from egov.catalog.services import ImportResult, procedures_import
+from egov.orgs.services import agency_upsert, calendar_entry_set, staff_provision
+
+from .agencies import PROVINCE_CODE, all_agencies
+
+PROCEDURES_FILE = Path(__file__).with_name("procedures.json")
+# The day the two-tier structure took effect (NQ 202/2025/QH15): every demo agency's start.
+REFORM_DAY = datetime.date(2025, 7, 1)
+# One password for every demo account, printed by `make demo`; demo data only.
+DEMO_PASSWORD = "AnGiang@2026"  # noqa: S105 - a published demo password, never a real one
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    full_name: str
+    agency_code: str
+    roles: tuple[str, ...]
+    what: str
+
+
+DEMO_LOGINS = [
+    DemoLogin(
+        "quantri.tinh",
+        "Nguyễn Văn Quản",
+        "000.00.00.H01",
+        ("province_admin",),
+        "quản trị tỉnh: danh mục thủ tục, cơ quan, lịch làm việc",
+    ),
+    DemoLogin(
+        "tiepnhan.tinh",
+        "Trần Thị Ngọc Hân",
+        "000.00.31.H01",
+        ("reception",),
+        "cán bộ tiếp nhận, Trung tâm Phục vụ hành chính công tỉnh",
+    ),
+    DemoLogin(
+        "chuyenvien.stp", "Lê Minh Trí", "000.00.03.H01", ("specialist",), "chuyên viên Sở Tư pháp"
+    ),
+    DemoLogin(
+        "lanhdao.stp", "Phạm Thị Thu Hương", "000.00.03.H01", ("leader",), "lãnh đạo Sở Tư pháp"
+    ),
+    DemoLogin(
+        "tiepnhan.longxuyen",
+        "Võ Thị Kim Yến",
+        "001.03.50.H01",
+        ("reception",),
+        "cán bộ tiếp nhận, Trung tâm Phục vụ hành chính công phường Long Xuyên",
+    ),
+    DemoLogin(
+        "chuyenvien.longxuyen",
+        "Huỳnh Văn Đức",
+        "000.03.50.H01",
+        ("specialist",),
+        "công chức tư pháp - hộ tịch, UBND phường Long Xuyên",
+    ),
+    DemoLogin(
+        "lanhdao.longxuyen",
+        "Đặng Quốc Bảo",
+        "000.03.50.H01",
+        ("leader",),
+        "lãnh đạo UBND phường Long Xuyên",
+    ),
+    DemoLogin(
+        "vanthu.tinh", "Ngô Thị Lan", "000.00.01.H01", ("clerk",), "văn thư Văn phòng UBND tỉnh"
+    ),
+    DemoLogin(
+        "thanhtra.tinh",
+        "Bùi Văn Sơn",
+        "000.00.14.H01",
+        ("auditor",),
+        "thanh tra, giám sát (chỉ xem)",
+    ),
+]
+
+# The province's own calendar entries. The national package already knows these two days;
+# recording them shows how a province enters a swap, and the data wins if the two differ.
+DEMO_CALENDAR = [
+    (
+        datetime.date(2026, 8, 22),
+        "working_day",
+        "Làm bù cho ngày nghỉ thứ Hai 31/8/2026",
+        "Thông báo hoán đổi ngày làm việc dịp Quốc khánh 2026 (dữ liệu mẫu)",
+    ),
+    (
+        datetime.date(2026, 8, 31),
+        "day_off",
+        "Nghỉ hoán đổi trước Quốc khánh 2/9/2026",
+        "Thông báo hoán đổi ngày làm việc dịp Quốc khánh 2026 (dữ liệu mẫu)",
+    ),
+]
+
+
+@dataclass
+class SeedReport:
+    agencies_written: int
+    agencies_total: int
+    procedures: ImportResult
+    calendar_written: int
+    staff_created: int
+
+
+def seed_demo() -> SeedReport:
+    agencies = all_agencies()
+    written = 0
+    for agency in agencies:
+        _, changed = agency_upsert(
+            code=agency.code,
+            name=agency.name,
+            short_name=agency.short_name,
+            kind=agency.kind,
+            parent_code=agency.parent_code,
+            province_code=PROVINCE_CODE,
+            ward_code=agency.ward_code,
+            valid_from=REFORM_DAY,
+        )
+        written += changed
+    procedures = procedures_import(data=json.loads(PROCEDURES_FILE.read_text(encoding="utf-8")))
+    calendar_written = sum(
+        calendar_entry_set(date=date, kind=kind, name=name, legal_basis=basis)[1]
+        for date, kind, name, basis in DEMO_CALENDAR
+    )
+    existing = set(
+        get_user_model()
+        .objects.filter(username__in=[login.username for login in DEMO_LOGINS])
+        .values_list("username", flat=True)
+    )
+    for login in DEMO_LOGINS:
+        if login.username in existing:
+            continue
+        staff_provision(
+            username=login.username,
+            password=DEMO_PASSWORD,
+            agency_code=login.agency_code,
+            roles=login.roles,
+            full_name=login.full_name,
+        )
+    return SeedReport(
+        agencies_written=written,
+        agencies_total=len(agencies),
+        procedures=procedures,
+        calendar_written=calendar_written,
+        staff_created=len(DEMO_LOGINS) - len(existing),
+    )

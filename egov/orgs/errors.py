@@ -1,0 +1,18 @@
+from egov.core.errors import DomainError
+
+
+class UnknownAgencyError(DomainError):
+    def __init__(self, code: str) -> None:
+        super().__init__(f"Không có cơ quan nào mang mã định danh {code}.", code="unknown_agency")
+
+
+class UnknownRoleError(DomainError):
+    def __init__(self, role: str, valid: list[str]) -> None:
+        super().__init__(
+            f"Vai trò {role!r} không tồn tại; các vai trò hợp lệ: {', '.join(valid)}.",
+            code="unknown_role",
+        )
+
+
+class StaffAccountError(DomainError):
+    """The account cannot be created or changed as asked (taken name, weak password...)."""

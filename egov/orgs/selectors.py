@@ -1,0 +1,43 @@
+"""Reads about agencies, staff and the working calendar."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from egov.core import workcal
+
+from .errors import UnknownAgencyError
+from .models import Agency, CalendarEntry, CalendarEntryKind, Membership
+
+
+def agency_get(*, code: str) -> Agency:
+    """The agency with this QCVN 102 code; UnknownAgencyError otherwise."""
+    try:
+        return Agency.objects.get(code=code)
+    except Agency.DoesNotExist:
+        raise UnknownAgencyError(code) from None
+
+
+def agency_list() -> QuerySet[Agency]:
+    return Agency.objects.select_related("parent").order_by("code")
+
+
+def memberships_of(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Membership]:
+    """The user's active roles, with their agencies, for policies and page headers."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user_id=user.pk, active=True).select_related("agency")
+
+
+def working_calendar() -> workcal.WorkingCalendar:
+    """The province's working calendar: office hours from settings, its own entries from the
+    database on top of the national holidays."""
+    days_off: list = []
+    working_days: list = []
+    for date, kind in CalendarEntry.objects.values_list("date", "kind"):
+        (days_off if kind == CalendarEntryKind.DAY_OFF else working_days).append(date)
+    return workcal.WorkingCalendar(
+        segments=workcal.parse_segments(settings.MOTCUA_WORKING_HOURS),
+        extra_days_off=days_off,
+        extra_working_days=working_days,
+    )

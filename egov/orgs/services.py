@@ -1,0 +1,159 @@
+"""Writes for agencies, staff accounts and the province's calendar."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .errors import StaffAccountError, UnknownRoleError
+from .models import PROVINCE_WIDE_ROLES, Agency, CalendarEntry, Membership, Role
+from .selectors import agency_get
+
+# Roles whose holders manage records through the admin site.
+ADMIN_SITE_ROLES = frozenset({Role.AGENCY_ADMIN, *PROVINCE_WIDE_ROLES})
+
+
+def _derived_qd20(code: str) -> str:
+    """QĐ 20/2020 code derived from a QCVN 102 one (see egov.demo.agencies)."""
+    level1, level2, level3, province = code.split(".")
+    parts = [province]
+    if level3 != "00":
+        parts.append(level3)
+    if level2 != "00":
+        parts.append(level2)
+    if level1 != "000":
+        parts.append(level1)
+    return ".".join(parts)
+
+
+@transaction.atomic
+def agency_upsert(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    province_code: int,
+    parent_code: str | None = None,
+    short_name: str = "",
+    ward_code: int | None = None,
+    code_qd20: str | None = None,
+    valid_from: datetime.date,
+) -> tuple[Agency, bool]:
+    """Create the agency, or bring an existing one with this code up to these values.
+
+    Returns the agency and whether anything was written, so a seed run twice writes nothing.
+    """
+    values = {
+        "code_qd20": code_qd20 or _derived_qd20(code),
+        "name": name,
+        "short_name": short_name,
+        "kind": kind,
+        "parent": agency_get(code=parent_code) if parent_code else None,
+        "province_code": province_code,
+        "ward_code": ward_code,
+    }
+    agency = Agency.objects.select_for_update().filter(code=code).first()
+    if agency is None:
+        agency = Agency(code=code, valid_from=valid_from, **values)
+        agency.full_clean()
+        agency.save()
+        return agency, True
+    changed = [field for field, value in values.items() if getattr(agency, field) != value]
+    if not changed:
+        return agency, False
+    for field in changed:
+        setattr(agency, field, values[field])
+    agency.full_clean()
+    agency.save(update_fields=changed)
+    return agency, True
+
+
+def _parse_roles(roles: Iterable[str]) -> list[Role]:
+    valid = [role.value for role in Role]
+    parsed = []
+    for raw in roles:
+        role = raw.strip()
+        if role not in valid:
+            raise UnknownRoleError(role, valid)
+        parsed.append(Role(role))
+    if not parsed:
+        raise StaffAccountError("Cần ít nhất một vai trò.", code="no_role")
+    return parsed
+
+
+@transaction.atomic
+def staff_provision(
+    *,
+    username: str,
+    password: str | None,
+    agency_code: str,
+    roles: Iterable[str],
+    full_name: str = "",
+    email: str = "",
+) -> tuple[AbstractUser, list[Membership]]:
+    """Create a staff account (or take the existing one) and give it roles in an agency.
+
+    A new account needs a password that passes the password rules; for an existing account a
+    password, if given, replaces the old one. Roles it already holds are kept as they are.
+    Returns the user and the memberships this call added.
+    """
+    agency = agency_get(code=agency_code)
+    parsed_roles = _parse_roles(roles)
+    user_model = get_user_model()
+    user = user_model.objects.select_for_update().filter(username=username).first()
+    if user is None:
+        if not password:
+            raise StaffAccountError("Tài khoản mới cần mật khẩu.", code="password_required")
+        user = user_model(username=username, email=email)
+    if full_name:
+        user.first_name = full_name[: user_model._meta.get_field("first_name").max_length]
+    if email:
+        user.email = email
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise StaffAccountError(
+                "Mật khẩu chưa đạt yêu cầu: " + " ".join(error.messages), code="weak_password"
+            ) from error
+        user.set_password(password)
+    if ADMIN_SITE_ROLES & set(parsed_roles):
+        user.is_staff = True
+    user.save()
+    added = []
+    for role in parsed_roles:
+        membership, created = Membership.objects.get_or_create(
+            user=user, agency=agency, role=role, defaults={"active": True}
+        )
+        if created:
+            added.append(membership)
+        elif not membership.active:
+            membership.active = True
+            membership.save(update_fields=["active"])
+            added.append(membership)
+    return user, added
+
+
+@transaction.atomic
+def calendar_entry_set(
+    *, date: datetime.date, kind: str, name: str, legal_basis: str
+) -> tuple[CalendarEntry, bool]:
+    """Record (or correct) the province's entry for a date; returns it and whether it changed."""
+    entry = CalendarEntry.objects.select_for_update().filter(date=date).first()
+    values = {"kind": kind, "name": name, "legal_basis": legal_basis}
+    if entry is None:
+        entry = CalendarEntry(date=date, **values)
+        entry.full_clean()
+        entry.save()
+        return entry, True
+    changed = [field for field, value in values.items() if getattr(entry, field) != value]
+    for field in changed:
+        setattr(entry, field, values[field])
+    if changed:
+        entry.full_clean()
+        entry.save(update_fields=changed)
+    return entry, bool(changed)

@@ -1,0 +1,185 @@
+"""MotCua's one settings module: every knob is an environment variable with a safe default.
+
+`MOTCUA_MODE` picks the defaults that differ between a real deployment and a laptop:
+`production` (the default: secret key required, nothing insecure assumed), `demo` (what
+`make demo` runs) and `test` (what the test suite runs). The README lists every variable.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+MOTCUA_MODE = env.str("MOTCUA_MODE", default="production")
+if MOTCUA_MODE not in {"production", "demo", "test"}:
+    raise ImproperlyConfigured("MOTCUA_MODE must be production, demo or test.")
+_LOCAL = MOTCUA_MODE in {"demo", "test"}
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+# A production deployment must bring its own key; demo and test may use a fixed one, which is
+# safe only because those modes never face the internet.
+if _LOCAL:
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="motcua-insecure-key-for-demo-and-tests-only")
+else:
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+    if len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set (at least 32 characters) when MOTCUA_MODE=production."
+        )
+
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "egov.core",
+    "egov.orgs",
+    "egov.catalog",
+    "egov.accounts",
+    "egov.portal",
+    "egov.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "egov.urls"
+WSGI_APPLICATION = "egov.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "egov" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "egov.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# SQLite (WAL) is the embedded default; PostgreSQL through DATABASE_URL=postgres://...
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # Writers queue for the lock instead of failing with "database is locked".
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
+            ),
+        }
+    )
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if MOTCUA_MODE == "test":
+    # Hashing at full strength makes every login in the suite cost a quarter of a second.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("Tiếng Anh"))]
+LOCALE_PATHS = [BASE_DIR / "egov" / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env.str("MOTCUA_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+# Front-end packages come from npm (package-lock.json), never a CDN and never copied in.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/pico", NODE_MODULES / "@picocss" / "pico" / "css"),
+]
+MEDIA_ROOT = Path(env.str("MOTCUA_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = "media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if MOTCUA_MODE == "test"
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+if MOTCUA_MODE == "test":
+    # Let the browser tests' live server serve the files without a collectstatic run.
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
+
+# Security headers everywhere; the HTTPS-only ones when the site is served over HTTPS.
+MOTCUA_HTTPS = env.bool("MOTCUA_HTTPS", default=MOTCUA_MODE == "production")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = MOTCUA_HTTPS
+CSRF_COOKIE_SECURE = MOTCUA_HTTPS
+SECURE_SSL_REDIRECT = MOTCUA_HTTPS and env.bool("MOTCUA_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = env.int("MOTCUA_HSTS_SECONDS", default=31536000 if MOTCUA_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = MOTCUA_HTTPS
+if env.bool("MOTCUA_BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_AGE = env.int("MOTCUA_SESSION_SECONDS", default=8 * 3600)
+
+# The province this deployment serves and its office hours (DOMAIN §1, §3 "The clock").
+MOTCUA_PROVINCE_CODE = env.int("MOTCUA_PROVINCE_CODE", default=91)
+MOTCUA_SITE_NAME = env.str(
+    "MOTCUA_SITE_NAME", default="Cổng dịch vụ công và Hệ thống một cửa điện tử tỉnh An Giang"
+)
+MOTCUA_WORKING_HOURS = env.str("MOTCUA_WORKING_HOURS", default="07:00-11:30,13:30-17:00")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+}

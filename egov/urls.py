@@ -1,0 +1,10 @@
+"""The URL map. Page addresses are Vietnamese words without diacritics, as citizens type them."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("egov.portal.urls")),
+    path("", include("egov.accounts.urls")),
+    path("quan-tri/", admin.site.urls),
+]

@@ -1,0 +1,45 @@
+import pytest
+from django.urls import reverse
+
+from tests.conftest import CENTER, PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_in_vietnamese(client):
+    html = client.get(reverse("accounts:login")).content.decode()
+    assert "Đăng nhập dành cho cán bộ" in html
+    assert "Tên đăng nhập" in html and "Mật khẩu" in html
+
+
+def test_staff_signs_in_and_out(client, staff):
+    staff("tiepnhan", CENTER, "reception")
+    response = client.post(
+        reverse("accounts:login"), {"username": "tiepnhan", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    home = client.get(reverse("portal:home")).content.decode()
+    assert "Đăng xuất" in home and "tiepnhan" in home
+    client.post(reverse("accounts:logout"))
+    assert "Đăng nhập cán bộ" in client.get(reverse("portal:home")).content.decode()
+
+
+def test_wrong_password_is_refused_in_vietnamese(client, staff):
+    staff("tiepnhan", CENTER, "reception")
+    response = client.post(
+        reverse("accounts:login"), {"username": "tiepnhan", "password": "sai-mat-khau"}
+    )
+    assert response.status_code == 200
+    assert "Tên đăng nhập và mật khẩu chính xác" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_requires_the_csrf_token(staff):
+    from django.test import Client
+
+    staff("tiepnhan", CENTER, "reception")
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(
+        reverse("accounts:login"), {"username": "tiepnhan", "password": PASSWORD}
+    )
+    assert response.status_code == 403

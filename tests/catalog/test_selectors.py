@@ -1,0 +1,37 @@
+import datetime
+
+import pytest
+
+from egov.catalog.selectors import procedure_search
+from egov.core.text import fold
+
+pytestmark = pytest.mark.django_db
+
+
+def names(queryset) -> list[str]:
+    return [procedure.national_code for procedure in queryset]
+
+
+def test_fold_strips_vietnamese_diacritics():
+    assert fold("  Đăng KÝ   khai sinh ") == "dang ky khai sinh"
+    assert fold("Lý lịch tư pháp") == "ly lich tu phap"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["dang ky khai sinh", "Đăng ký khai sinh", "ĐĂNG KÝ KHAI SINH", "khai sinh", "1.001193"],
+)
+def test_search_is_accent_and_case_insensitive(procedures, query):
+    assert names(procedure_search(query=query)) == ["1.001193"]
+
+
+def test_search_matches_every_word_and_filters(procedures):
+    assert names(procedure_search(query="ly lich tu phap")) == ["2.001417"]
+    assert names(procedure_search(query="khai sinh tu phap")) == []
+    assert names(procedure_search(level="province")) == ["2.001417"]
+    assert names(procedure_search(sector_code="HT")) == ["1.001193"]
+
+
+def test_search_shows_only_procedures_in_force(procedures):
+    assert names(procedure_search(on=datetime.date(2025, 6, 30))) == []
+    assert len(names(procedure_search(on=datetime.date(2026, 11, 26)))) == 2

@@ -1,0 +1,85 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_procedures_in_vietnamese(client, procedures):
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="vi">' in html
+    assert "Tra cứu thủ tục hành chính" in html
+    assert "Thủ tục đăng ký khai sinh" in html
+    assert "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam" in html
+    assert "Tìm thấy 2 thủ tục" in html
+
+
+def test_search_without_accents_finds_the_procedure(client, procedures):
+    response = client.get(reverse("portal:home"), {"q": "dang ky khai sinh"})
+    html = response.content.decode()
+    assert "Thủ tục đăng ký khai sinh" in html
+    assert "lý lịch tư pháp" not in html
+    assert "Tìm thấy 1 thủ tục" in html
+
+
+def test_search_with_no_result_says_so(client, procedures):
+    response = client.get(reverse("portal:home"), {"q": "giấy phép lái tàu vũ trụ"})
+    assert "Không tìm thấy thủ tục nào" in response.content.decode()
+
+
+def test_htmx_search_returns_only_the_results(client, procedures):
+    response = client.get(reverse("portal:home"), {"q": "ly lich"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "Cấp Phiếu lý lịch tư pháp" in html
+
+
+def test_filters_ignore_unknown_values(client, procedures):
+    response = client.get(reverse("portal:home"), {"cap": "district", "linh_vuc": "HT"})
+    html = response.content.decode()
+    assert "Thủ tục đăng ký khai sinh" in html and "Tìm thấy 1 thủ tục" in html
+
+
+def test_home_query_count_does_not_grow_with_the_catalogue(
+    client, procedures, django_assert_num_queries
+):
+    # Count, one page of procedures with sector and agency, the sector list.
+    with django_assert_num_queries(3):
+        client.get(reverse("portal:home"))
+
+
+def test_procedure_page_shows_documents_fees_time_and_process(client, procedures):
+    response = client.get(reverse("portal:procedure", args=["2.001417"]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam" in html
+    assert "10 ngày làm việc" in html
+    assert "200.000 đồng" in html
+    assert "Sở Tư pháp tỉnh An Giang" in html
+    assert "Công an tỉnh An Giang" in html
+    assert "Liên thông" in html
+    assert "Một phần" in html
+    assert "Tờ khai đăng ký khai sinh" in html  # the fixture shares its documents
+
+
+def test_commune_procedure_names_the_commune_agency(client, procedures):
+    html = client.get(reverse("portal:procedure", args=["1.001193"])).content.decode()
+    assert "Ủy ban nhân dân xã, phường, đặc khu nơi nộp hồ sơ" in html
+    assert "miễn" in html
+    assert "Toàn trình" in html
+
+
+def test_unknown_procedure_is_404(client, procedures):
+    assert client.get(reverse("portal:procedure", args=["9.999999"])).status_code == 404
+
+
+def test_pages_send_security_headers(client, procedures):
+    response = client.get(reverse("portal:home"))
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_accept_only_get(client, procedures):
+    assert client.post(reverse("portal:home")).status_code == 405
