@@ -1,5 +1,8 @@
 import copy
 import datetime
+import os
+import shutil
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -201,3 +204,40 @@ def staff(agencies: dict[str, Agency]) -> Any:
         return user
 
     return make
+
+
+CHROMIUM = shutil.which("chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright; browser tests skip (and say so) without it,
+    except where MOTCUA_REQUIRE_BROWSER is set (CI), where they fail."""
+    if CHROMIUM is None:
+        message = "chromium is not installed (apt-get install -y chromium): browser test"
+        if os.environ.get("MOTCUA_REQUIRE_BROWSER"):
+            pytest.fail(f"{message} required by MOTCUA_REQUIRE_BROWSER")
+        pytest.skip(f"{message} skipped")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # around it are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="vi-VN")
+    yield context.new_page()
+    context.close()
