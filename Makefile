@@ -63,7 +63,7 @@ pytest: install-dev
 test: lint typecheck pytest
 
 bench: install-dev
-	@echo "No benchmarks yet: the intake benchmark arrives with the dossier engine."
+	$(BIN)/python -m bench.workcal
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -4,7 +4,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from egov.core.text import fold
@@ -33,16 +33,26 @@ def procedure_search(
     """Procedures in force, matching every word of the query, accents or not.
 
     "dang ky khai sinh" finds "Đăng ký khai sinh": the query is folded the way `search_text`
-    was (egov.core.text.fold), which works the same on SQLite and PostgreSQL.
+    was (egov.core.text.fold), which works the same on SQLite and PostgreSQL. Each word
+    matches the start of a word, so "ho" finds "hộ" and "hồ" but not "cho".
     """
     procedures = Procedure.objects.filter(_in_force(on or timezone.localdate()))
-    for word in fold(query).split()[:MAX_QUERY_WORDS]:
-        procedures = procedures.filter(search_text__contains=word)
+    words = fold(query).split()[:MAX_QUERY_WORDS]
+    for word in words:
+        # Every word must start a word of the text (search_text begins with a space).
+        procedures = procedures.filter(search_text__contains=f" {word}")
     if level:
         procedures = procedures.filter(level=level)
     if sector_code:
         procedures = procedures.filter(sector__code=sector_code)
-    return procedures.select_related("sector", "competent_agency").order_by("name", "pk")
+    # Procedures that hold the words as one phrase come first.
+    phrase_first = Case(
+        When(search_text__contains=" " + " ".join(words), then=Value(0)),
+        default=Value(1),
+    )
+    return procedures.select_related("sector", "competent_agency").order_by(
+        phrase_first, "name", "pk"
+    )
 
 
 def sector_list() -> QuerySet[Sector]:

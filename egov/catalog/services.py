@@ -29,7 +29,8 @@ class ImportResult:
 
 
 def _search_text(procedure: Procedure) -> str:
-    return fold(f"{procedure.national_code} {procedure.name} {procedure.sector.name}")
+    # A leading space lets the search match the start of a word: " ho" finds "hộ", not "cho".
+    return " " + fold(f"{procedure.national_code} {procedure.name} {procedure.sector.name}")
 
 
 def _scalar_values(spec: ProcedureSpec, sector: Sector, agencies: dict[str, Agency]) -> dict:

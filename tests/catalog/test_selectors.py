@@ -35,3 +35,20 @@ def test_search_matches_every_word_and_filters(procedures):
 def test_search_shows_only_procedures_in_force(procedures):
     assert names(procedure_search(on=datetime.date(2025, 6, 30))) == []
     assert len(names(procedure_search(on=datetime.date(2026, 11, 26)))) == 2
+
+
+def test_words_match_the_start_of_words_and_phrases_rank_first(procedures):
+    # "sinh" starts a word in "khai sinh"; "inh" starts none.
+    assert names(procedure_search(query="sinh")) == ["1.001193"]
+    assert names(procedure_search(query="inh")) == []
+    assert names(procedure_search(query="1.0011")) == ["1.001193"]
+
+
+def test_phrase_matches_come_before_scattered_words(agencies):
+    from egov.catalog.services import procedures_import
+    from tests.conftest import BIRTH, catalogue
+
+    scattered = {**BIRTH, "national_code": "1.000001", "name": "An ký hiệu tư pháp khai sinh"}
+    phrase = {**BIRTH, "national_code": "1.000002", "name": "Đăng ký khai sinh lưu động"}
+    procedures_import(data=catalogue(scattered, phrase))
+    assert names(procedure_search(query="ky khai")) == ["1.000002", "1.000001"]

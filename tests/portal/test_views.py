@@ -83,3 +83,10 @@ def test_pages_send_security_headers(client, procedures):
 
 def test_pages_accept_only_get(client, procedures):
     assert client.post(reverse("portal:home")).status_code == 405
+
+
+def test_numbers_read_the_vietnamese_way(client, procedures):
+    html = client.get(reverse("portal:procedure", args=["1.001193"])).content.decode()
+    assert "1,5 giờ làm việc" in html
+    assert "1 ngày làm việc" in html
+    assert "1.50" not in html and "1,50" not in html

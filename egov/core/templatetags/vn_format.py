@@ -13,3 +13,12 @@ def thousands(value: int | Decimal | None) -> str:
     if value is None:
         return ""
     return f"{int(value):,}".replace(",", ".")
+
+
+@register.filter
+def decimal_vn(value: Decimal | int | None) -> str:
+    """1.50 → "1,5", 8.00 → "8": no trailing zeros, a decimal comma as Vietnamese writes it."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value).normalize():f}"
+    return text.replace(".", ",")
