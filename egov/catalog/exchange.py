@@ -8,7 +8,7 @@ touches no database: the caller passes the agency codes that exist.
 import datetime
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -452,22 +452,8 @@ def spec_to_content(spec: ProcedureSpec) -> dict[str, Any]:
         "requirements": spec.requirements,
         "valid_from": spec.valid_from.isoformat(),
         "valid_to": spec.valid_to.isoformat() if spec.valid_to else None,
-        "documents": [
-            {
-                "code": d.code,
-                "name": d.name,
-                "copy_kind": d.copy_kind,
-                "quantity": d.quantity,
-                "mandatory": d.mandatory,
-                "template": d.template,
-                "reusable": d.reusable,
-            }
-            for d in spec.documents
-        ],
-        "fees": [
-            {"code": f.code, "name": f.name, "kind": f.kind, "amount": f.amount, "note": f.note}
-            for f in spec.fees
-        ],
+        "documents": [asdict(document) for document in spec.documents],
+        "fees": [asdict(fee) for fee in spec.fees],
         "steps": [
             {
                 "name": s.name,

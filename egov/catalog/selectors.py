@@ -2,7 +2,8 @@
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import fields
+from typing import Any, TypeVar
 
 from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -21,6 +22,7 @@ from .exchange import (
 from .models import Procedure, ProcessStep, Sector
 
 MAX_QUERY_WORDS = 8
+SpecT = TypeVar("SpecT", DocumentSpec, FeeSpec)
 
 
 def _in_force(on: datetime.date) -> Q:
@@ -81,6 +83,10 @@ def procedures_with_parts(*, national_codes: Iterable[str]) -> dict[str, Procedu
     return {procedure.national_code: procedure for procedure in procedures}
 
 
+def _spec_from(spec_class: type[SpecT], row: Any) -> SpecT:
+    return spec_class(**{f.name: getattr(row, f.name) for f in fields(spec_class)})
+
+
 def procedure_spec(procedure: Procedure) -> ProcedureSpec:
     """The procedure as the catalogue file describes it (parts must be prefetched)."""
     return ProcedureSpec(
@@ -108,22 +114,9 @@ def procedure_spec(procedure: Procedure) -> ProcedureSpec:
         valid_from=procedure.valid_from,
         valid_to=procedure.valid_to,
         form_schema=procedure.form_schema or {"fields": []},
-        documents=[
-            DocumentSpec(
-                code=d.code,
-                name=d.name,
-                copy_kind=d.copy_kind,
-                quantity=d.quantity,
-                mandatory=d.mandatory,
-                template=d.template,
-                reusable=d.reusable,
-            )
-            for d in procedure.documents.all()
-        ],
-        fees=[
-            FeeSpec(code=f.code, name=f.name, kind=f.kind, amount=f.amount, note=f.note)
-            for f in procedure.fees.all()
-        ],
+        # Document and fee specs carry the same fields as their models.
+        documents=[_spec_from(DocumentSpec, d) for d in procedure.documents.all()],
+        fees=[_spec_from(FeeSpec, f) for f in procedure.fees.all()],
         steps=[
             StepSpec(
                 name=s.name,

@@ -1,6 +1,6 @@
 """Writes to the procedure catalogue: the file import and the record of every change."""
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -65,30 +65,12 @@ def _replace_parts(procedure: Procedure, spec: ProcedureSpec, agencies: dict[str
     procedure.fees.all().delete()
     procedure.steps.all().delete()
     RequiredDocument.objects.bulk_create(
-        RequiredDocument(
-            procedure=procedure,
-            position=position,
-            code=d.code,
-            name=d.name,
-            copy_kind=d.copy_kind,
-            quantity=d.quantity,
-            mandatory=d.mandatory,
-            template=d.template,
-            reusable=d.reusable,
-        )
-        for position, d in enumerate(spec.documents, start=1)
+        RequiredDocument(procedure=procedure, position=position, **asdict(document))
+        for position, document in enumerate(spec.documents, start=1)
     )
     FeeLine.objects.bulk_create(
-        FeeLine(
-            procedure=procedure,
-            position=position,
-            code=f.code,
-            name=f.name,
-            kind=f.kind,
-            amount=f.amount,
-            note=f.note,
-        )
-        for position, f in enumerate(spec.fees, start=1)
+        FeeLine(procedure=procedure, position=position, **asdict(fee))
+        for position, fee in enumerate(spec.fees, start=1)
     )
     ProcessStep.objects.bulk_create(
         ProcessStep(
