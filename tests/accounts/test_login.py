@@ -43,3 +43,13 @@ def test_login_requires_the_csrf_token(staff):
         reverse("accounts:login"), {"username": "tiepnhan", "password": PASSWORD}
     )
     assert response.status_code == 403
+
+
+def test_a_browser_set_to_english_still_gets_vietnamese(client, staff):
+    staff("tiepnhan", CENTER, "reception")
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "tiepnhan", "password": "wrong"},
+        headers={"Accept-Language": "en-US,en;q=0.9"},
+    )
+    assert "Tên đăng nhập và mật khẩu chính xác" in response.content.decode()

@@ -1,6 +1,7 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from egov.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 
@@ -9,6 +10,11 @@ class Command(BaseCommand):
     help = "Load the An Giang demo data (agencies, procedures, calendar, staff); idempotent."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.MOTCUA_MODE == "production":
+            # The demo accounts share a published password: never on a real deployment.
+            raise CommandError(
+                "seed_demo chỉ chạy với MOTCUA_MODE=demo hoặc test, không chạy trên hệ thống thật."
+            )
         report = seed_demo()
         procedures = report.procedures
         self.stdout.write(
