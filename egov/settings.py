@@ -171,8 +171,7 @@ if env.bool("MOTCUA_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_AGE = env.int("MOTCUA_SESSION_SECONDS", default=8 * 3600)
 
-# The province this deployment serves and its office hours (DOMAIN §1, §3 "The clock").
-MOTCUA_PROVINCE_CODE = env.int("MOTCUA_PROVINCE_CODE", default=91)
+# The portal's name and the office hours (DOMAIN §3 "The clock").
 MOTCUA_SITE_NAME = env.str(
     "MOTCUA_SITE_NAME", default="Cổng dịch vụ công và Hệ thống một cửa điện tử tỉnh An Giang"
 )

@@ -13,7 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def settings_in(env: dict[str, str], expression: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MOTCUA_"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "MOTCUA_")) and k != "DATABASE_URL"
+    }
     return subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", f"import egov.settings as s; print({expression})"],
         env={**clean, **env},

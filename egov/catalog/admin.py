@@ -1,7 +1,8 @@
 """The admin site for the procedure catalogue; province administrators edit, auditors read.
 
-Every save ends in `procedure_record_change`, which keeps the search text and the version
-history right, as the file import does.
+The forms check the same rules as the catalogue file (egov.catalog.rules). The procedure and
+its parts are saved by the admin itself, then `procedure_record_change` keeps the search text
+and the version history right, as the file import does.
 """
 
 from decimal import Decimal
@@ -14,31 +15,46 @@ from django.http import HttpRequest
 from egov.orgs import policies
 from egov.orgs.admin import PolicyAdmin
 
+from .exchange import form_schema_problems
 from .models import FeeLine, Procedure, ProcessStep, RequiredDocument, Sector
-from .rules import limit_in_working_hours
-from .services import procedure_record_change
+from .rules import StepShape, steps_problems, time_limit_problem
+from .services import procedure_record_change, sector_save
+
+
+class ProcedureForm(forms.ModelForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        value, unit = data.get("time_limit_value"), data.get("time_limit_unit")
+        if value is not None and unit and (problem := time_limit_problem(value, unit)):
+            self.add_error("time_limit_value", problem)
+        for problem in form_schema_problems(data.get("form_schema")):
+            self.add_error("form_schema", problem)
+        return data
 
 
 class StepFormSet(forms.BaseInlineFormSet):
+    """The process as a whole, checked by the same rules as the catalogue file."""
+
     def clean(self) -> None:
         super().clean()
-        procedure = self.instance
-        value, unit = procedure.time_limit_value, procedure.time_limit_unit
-        if value is None or not unit:
-            return
-        total = sum(
-            (
-                form.cleaned_data.get("hours") or Decimal(0)
-                for form in self.forms
-                if form.cleaned_data and not form.cleaned_data.get("DELETE")
-            ),
-            Decimal(0),
+        procedure = self.instance  # carries the main form's cleaned values by now
+        steps = [
+            StepShape(
+                agency_kind=form.cleaned_data.get("agency_kind") or "",
+                hours=form.cleaned_data.get("hours") or Decimal(0),
+            )
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        problems = steps_problems(
+            level=procedure.level,
+            steps=steps,
+            limit_value=procedure.time_limit_value,
+            limit_unit=procedure.time_limit_unit,
         )
-        allowed = limit_in_working_hours(value, unit)
-        if total > allowed:
+        if problems:
             raise forms.ValidationError(
-                f"Tổng thời gian các bước ({total:g} giờ) vượt thời hạn giải quyết "
-                f"({allowed:g} giờ làm việc)."
+                [problem[0].upper() + problem[1:] + "." for problem in problems]
             )
 
 
@@ -83,6 +99,15 @@ class SectorAdmin(PolicyAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["code"] if obj else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # procedures keep their sector; rename it instead
+
+    def save_model(self, request: HttpRequest, obj: Sector, form: Any, change: bool) -> None:
+        obj.pk = sector_save(actor=request.user, code=obj.code, name=obj.name).pk
+
 
 @admin.register(Procedure)
 class ProcedureAdmin(PolicyAdmin):
@@ -98,8 +123,12 @@ class ProcedureAdmin(PolicyAdmin):
     list_filter = ["level", "online_level", "postal_intake", "sector"]
     search_fields = ["national_code", "name"]
     list_select_related = ["sector"]
-    readonly_fields = ["version"]
+    form = ProcedureForm
     inlines = [DocumentInline, FeeInline, StepInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # The national code identifies the procedure for good; the version is the service's.
+        return ["national_code", "version"] if obj else ["version"]
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

@@ -9,10 +9,10 @@ import datetime
 import re
 from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from .rules import limit_in_working_hours
+from .rules import StepShape, steps_problems, time_limit_problem
 
 FORMAT = "motcua.procedures/1"
 
@@ -28,7 +28,10 @@ STEP_ROLES = ("reception", "specialist", "leader", "clerk")
 COPY_KINDS = ("original", "copy", "certified_copy", "original_or_copy")
 FEE_KINDS = ("fee", "charge")
 FORM_FIELD_TYPES = ("text", "textarea", "date", "number", "select", "checkbox", "email", "phone")
-MAX_STEPS = 10
+# Bounds that keep every value inside its column on SQLite and PostgreSQL alike.
+MAX_NUMBER = 100_000
+MAX_QUANTITY = 100
+MAX_AMOUNT = 10**12  # VND; more than any fee a procedure charges
 
 
 @dataclass(frozen=True)
@@ -153,31 +156,29 @@ class _Reader:
             optional=optional,
         )
 
-    def integer(self, key: str, *, minimum: int) -> int:
+    def integer(self, key: str, *, minimum: int, maximum: int) -> int:
         value = self._get(
             key,
-            lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= minimum,
-            f"một số nguyên không nhỏ hơn {minimum}",
+            lambda v: isinstance(v, int) and not isinstance(v, bool) and minimum <= v <= maximum,
+            f"một số nguyên từ {minimum} đến {maximum}",
             optional=False,
         )
         return int(value) if value is not None else minimum
 
     def number(self, key: str) -> Decimal | None:
+        """A positive number below MAX_NUMBER with at most two decimals (JSON may also carry
+        Infinity or NaN, which Python's json accepts; they are refused here)."""
         value = self._get(
             key,
-            lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v > 0,
-            "một số lớn hơn 0",
+            lambda v: isinstance(v, int | float) and not isinstance(v, bool) and 0 < v < MAX_NUMBER,
+            f"một số lớn hơn 0 và nhỏ hơn {MAX_NUMBER}",
             optional=False,
         )
         if value is None:
             return None
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:  # pragma: no cover - JSON numbers always convert
-            self.problem(key, "không phải một số")
-            return None
-        if number != number.quantize(Decimal("0.01")) or number >= Decimal("100000"):
-            self.problem(key, "có nhiều nhất hai chữ số thập phân và nhỏ hơn 100000")
+        number = Decimal(str(value))
+        if number != number.quantize(Decimal("0.01")):
+            self.problem(key, "có nhiều nhất hai chữ số thập phân")
             return None
         return number
 
@@ -212,8 +213,9 @@ def _read_time_limit(reader: _Reader, key: str) -> tuple[Decimal | None, str]:
     limit = reader.child(key)
     value = limit.number("value")
     unit = limit.choice("unit", UNITS) or ""
-    if value is not None and unit in {"days", "months"} and value != value.to_integral_value():
-        limit.problem("value", "phải là số nguyên với đơn vị ngày hoặc tháng")
+    problem = time_limit_problem(value, unit) if value is not None else None
+    if problem:
+        limit.problem("value", problem)
     return value, unit
 
 
@@ -268,6 +270,13 @@ def _read_form_schema(reader: _Reader) -> dict[str, Any]:
             entry["choices"] = choices
         fields.append(entry)
     return {"fields": fields}
+
+
+def form_schema_problems(schema: Any) -> list[str]:
+    """The e-form schema's problems, for an editor outside the file (the admin site)."""
+    problems: list[Problem] = []
+    _read_form_schema(_Reader({"form_schema": schema}, "", "", problems))
+    return [f"{problem.place.removeprefix(': ')}: {problem.message}" for problem in problems]
 
 
 def _read_procedure(
@@ -335,7 +344,7 @@ def _read_documents(reader: _Reader, spec: ProcedureSpec) -> None:
             code=item.text("code", max_length=20),
             name=item.text("name"),
             copy_kind=item.choice("copy_kind", COPY_KINDS) or "",
-            quantity=item.integer("quantity", minimum=1),
+            quantity=item.integer("quantity", minimum=1, maximum=MAX_QUANTITY),
             mandatory=item.flag("mandatory"),
             template=item.text("template", optional=True, max_length=300),
             reusable=item.flag("reusable"),
@@ -354,7 +363,7 @@ def _read_fees(reader: _Reader, spec: ProcedureSpec) -> None:
             code=item.text("code", max_length=20),
             name=item.text("name", max_length=300),
             kind=item.choice("kind", FEE_KINDS) or "",
-            amount=item.integer("amount", minimum=0),
+            amount=item.integer("amount", minimum=0, maximum=MAX_AMOUNT),
             note=item.text("note", optional=True),
         )
         if fee.code in codes:
@@ -364,10 +373,7 @@ def _read_fees(reader: _Reader, spec: ProcedureSpec) -> None:
 
 
 def _read_steps(reader: _Reader, spec: ProcedureSpec, known_agencies: Collection[str]) -> None:
-    raw_steps = reader.items("steps")
-    if not raw_steps or len(raw_steps) > MAX_STEPS:
-        reader.problem("steps", f"quy trình cần từ 1 đến {MAX_STEPS} bước")
-    for index, raw in enumerate(raw_steps):
+    for index, raw in enumerate(reader.items("steps")):
         item = reader.element("steps", index, raw)
         agency, agency_kind = _read_agency_ref(item, "agency", "agency_kind", known_agencies)
         spec.steps.append(
@@ -379,17 +385,13 @@ def _read_steps(reader: _Reader, spec: ProcedureSpec, known_agencies: Collection
                 hours=item.number("hours") or Decimal(0),
             )
         )
-    if spec.level == "province" and any(step.agency_kind for step in spec.steps):
-        reader.problem("steps", "thủ tục cấp tỉnh phải ghi mã cơ quan cho từng bước")
-    if spec.time_limit_unit and spec.time_limit_value:
-        allowed = limit_in_working_hours(spec.time_limit_value, spec.time_limit_unit)
-        total = sum((step.hours for step in spec.steps), Decimal(0))
-        if total > allowed:
-            reader.problem(
-                "steps",
-                f"tổng thời gian các bước ({total:g} giờ) vượt thời hạn giải quyết "
-                f"({allowed:g} giờ làm việc)",
-            )
+    for message in steps_problems(
+        level=spec.level,
+        steps=[StepShape(agency_kind=step.agency_kind, hours=step.hours) for step in spec.steps],
+        limit_value=spec.time_limit_value,
+        limit_unit=spec.time_limit_unit,
+    ):
+        reader.problem("steps", message)
 
 
 def read_catalogue(
@@ -407,8 +409,18 @@ def read_catalogue(
         return [], problems
     specs = []
     seen: set[str] = set()
+    sector_names: dict[str, str] = {}
     for index, raw in enumerate(raw_procedures):
         spec = _read_procedure(raw, index, known_agencies, problems)
+        if spec is not None:
+            named = sector_names.setdefault(spec.sector_code, spec.sector_name)
+            if named != spec.sector_name:
+                problems.append(
+                    Problem(
+                        f"{spec.national_code}: sector.name",
+                        f"lĩnh vực {spec.sector_code} đã mang tên {named!r} ở thủ tục trước",
+                    )
+                )
         code = raw.get("national_code") if isinstance(raw, dict) else None
         if isinstance(code, str) and code in seen:
             problems.append(Problem(code, "mã thủ tục xuất hiện hơn một lần trong tệp"))

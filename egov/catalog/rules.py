@@ -1,24 +1,66 @@
-"""Pure catalogue rules shared by the import, the admin and the pages (no ORM here)."""
+"""Pure catalogue rules shared by the file import and the admin site (no ORM here).
 
-from decimal import Decimal
+Each check returns the problems it finds as Vietnamese sentences, so the import can place
+them in the file and the admin form can show them beside the fields.
+"""
 
-WORKING_DAY_HOURS = 8
-# A month's share of working hours when step shares are compared with a limit in months.
-MONTH_WORKING_DAYS = 22
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+
+from egov.core.workcal import WORKING_DAY_HOURS
+
+MAX_STEPS = 10
+# Weekends leave 5 working days in 7; a month is taken as 30 calendar days. So step shares
+# never promise more working time than a calendar-day or month limit can hold.
+_CALENDAR_DAY_SHARE = Decimal(5) / Decimal(7)
+_MONTH_DAYS = 30
+
+
+@dataclass(frozen=True)
+class StepShape:
+    """What the step rules need to know of a step, wherever it comes from."""
+
+    agency_kind: str
+    hours: Decimal
 
 
 def limit_in_working_hours(value: Decimal, unit: str) -> Decimal:
-    """The most working hours a limit can hold: what the process steps may share.
-
-    A calendar day holds at most one working day; a month is taken as 22 working days.
-    """
-    factor = {
-        "hours": 1,
-        "working_days": WORKING_DAY_HOURS,
-        "days": WORKING_DAY_HOURS,
-        "months": MONTH_WORKING_DAYS * WORKING_DAY_HOURS,
+    """The most working hours a limit can be counted to hold: what the steps may share."""
+    day = Decimal(WORKING_DAY_HOURS)
+    hours = {
+        "hours": value,
+        "working_days": value * day,
+        "days": value * day * _CALENDAR_DAY_SHARE,
+        "months": value * _MONTH_DAYS * day * _CALENDAR_DAY_SHARE,
     }[unit]
-    return value * factor
+    return hours.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
+def time_limit_problem(value: Decimal, unit: str) -> str | None:
+    if unit in {"days", "months"} and value != value.to_integral_value():
+        return "phải là số nguyên với đơn vị ngày hoặc tháng"
+    return None
+
+
+def steps_problems(
+    *, level: str, steps: Sequence[StepShape], limit_value: Decimal | None, limit_unit: str
+) -> list[str]:
+    """The process as a whole: its length, its agencies, its shares of the time limit."""
+    problems = []
+    if not steps or len(steps) > MAX_STEPS:
+        problems.append(f"quy trình cần từ 1 đến {MAX_STEPS} bước")
+    if level == "province" and any(step.agency_kind for step in steps):
+        problems.append("thủ tục cấp tỉnh phải ghi mã cơ quan cho từng bước")
+    if limit_value and limit_unit:
+        allowed = limit_in_working_hours(limit_value, limit_unit)
+        total = sum((step.hours for step in steps), Decimal(0))
+        if total > allowed:
+            problems.append(
+                f"tổng thời gian các bước ({total:g} giờ) vượt thời hạn giải quyết "
+                f"({allowed:g} giờ làm việc)"
+            )
+    return problems
 
 
 def is_inter_agency_step(

@@ -5,7 +5,9 @@ from typing import Any
 
 from django.db import transaction
 
+from egov.core.errors import NotAllowedError
 from egov.core.text import fold
+from egov.orgs import policies
 from egov.orgs.models import Agency
 
 from .errors import CatalogueFileError
@@ -92,6 +94,28 @@ def _record_revision(procedure: Procedure, content: dict[str, Any]) -> None:
     )
 
 
+def _sector_put(*, code: str, name: str) -> Sector:
+    """The sector with this code, created or renamed; a rename refreshes the search text of
+    its procedures, which carry the sector's name."""
+    sector, created = Sector.objects.get_or_create(code=code, defaults={"name": name})
+    if not created and sector.name != name:
+        sector.name = name
+        sector.save(update_fields=["name"])
+        procedures = list(Procedure.objects.select_related("sector").filter(sector=sector))
+        for procedure in procedures:
+            procedure.search_text = _search_text(procedure)
+        Procedure.objects.bulk_update(procedures, ["search_text"])
+    return sector
+
+
+@transaction.atomic  # the admin site calls it inside its own transaction
+def sector_save(*, actor: policies.Actor, code: str, name: str) -> Sector:
+    """A province administrator adds or renames a sector (the admin site)."""
+    if not policies.can_manage_catalog(actor):
+        raise NotAllowedError("Chỉ quản trị tỉnh được cập nhật danh mục thủ tục.")
+    return _sector_put(code=code, name=name)
+
+
 @transaction.atomic(durable=True)
 def procedures_import(*, data: Any) -> ImportResult:
     """Import a catalogue file: all of it, or nothing when any problem is found.
@@ -115,12 +139,7 @@ def procedures_import(*, data: Any) -> ImportResult:
     result = ImportResult()
     for spec in specs:
         content = spec_to_content(spec)
-        sector, _ = Sector.objects.get_or_create(
-            code=spec.sector_code, defaults={"name": spec.sector_name}
-        )
-        if sector.name != spec.sector_name:
-            sector.name = spec.sector_name
-            sector.save(update_fields=["name"])
+        sector = _sector_put(code=spec.sector_code, name=spec.sector_name)
         procedure = existing.get(spec.national_code)
         if procedure is None:
             procedure = Procedure(
@@ -133,6 +152,10 @@ def procedures_import(*, data: Any) -> ImportResult:
             result.created.append(spec.national_code)
             continue
         if procedure_content(procedure) == content:
+            # Same content; the search text is still brought up to the current formula.
+            if procedure.search_text != _search_text(procedure):
+                procedure.search_text = _search_text(procedure)
+                procedure.save(update_fields=["search_text"])
             result.unchanged.append(spec.national_code)
             continue
         for name, value in _scalar_values(spec, sector, agencies).items():

@@ -8,3 +8,10 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+class NotAllowedError(DomainError):
+    """The person may see the thing but may not do this to it (HTTP 403)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="not_allowed")

@@ -12,7 +12,9 @@ _SPECIAL = str.maketrans({"đ": "d", "Đ": "d"})
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip diacritics, and collapse white space."""
+    """Lower-case, strip diacritics, and keep only words: punctuation becomes a space, so
+    "(địa phương)" folds to "dia phuong" and "1.001193" to "1 001193"."""
     decomposed = unicodedata.normalize("NFD", text.translate(_SPECIAL))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.lower().split())
+    words = "".join(ch if ch.isalnum() else " " for ch in stripped.lower())
+    return " ".join(words.split())

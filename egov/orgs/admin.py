@@ -1,18 +1,22 @@
 """The admin site for agencies, staff roles and the province's calendar.
 
 Who may do what here is asked of egov.orgs.policies, not of Django's per-model permissions:
-province administrators manage everything, agency administrators their agency's staff,
-auditors read.
+province administrators manage everything, agency administrators give their own agency's
+staff the agency-level roles, auditors read. Every write goes through egov.orgs.services.
 """
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from . import policies
-from .models import Agency, CalendarEntry, Membership
+from egov.core.errors import DomainError
+
+from . import policies, services
+from .models import PROVINCE_WIDE_ROLES, Agency, CalendarEntry, Membership, Role
 
 admin.site.site_header = "Quản trị MotCua"
 admin.site.site_title = "Quản trị MotCua"
@@ -49,9 +53,40 @@ class AgencyAdmin(PolicyAdmin):
     autocomplete_fields = ["parent", "successor"]
     list_select_related = ["parent"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Nothing is recoded (DOMAIN §1): an agency keeps its identifiers for life.
+        return ["code", "code_qd20"] if obj else []
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Agencies are temporal: close them with valid_to and a successor, never delete.
         return False
+
+    def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
+        services.agency_save(actor=request.user, agency=obj, changed=list(form.changed_data))
+
+
+class MembershipAddForm(forms.ModelForm):
+    """The user is named by username, so nobody browses the province's list of accounts."""
+
+    user = forms.ModelChoiceField(
+        queryset=get_user_model().objects.all(),
+        to_field_name="username",
+        widget=forms.TextInput,
+        label="Tên đăng nhập",
+        error_messages={"invalid_choice": "Không có tài khoản với tên đăng nhập này."},
+    )
+    actor: Any = None
+
+    class Meta:
+        model = Membership
+        fields = ["user", "agency", "role"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        agency, role = data.get("agency"), data.get("role")
+        if agency and role and not policies.can_grant_role(self.actor, agency, role):
+            raise forms.ValidationError("Bạn không có quyền giao vai trò này tại cơ quan này.")
+        return data
 
 
 @admin.register(Membership)
@@ -59,25 +94,28 @@ class MembershipAdmin(PolicyAdmin):
     list_display = ["user", "agency", "role", "active"]
     list_filter = ["role", "active"]
     search_fields = ["user__username", "user__first_name", "agency__name", "agency__code"]
-    # Plain selects: agency administrators have no access to the user and agency lists.
-    list_per_page = 50
     list_select_related = ["user", "agency"]
+    list_per_page = 50
 
     def _managed_agency_ids(self, request: HttpRequest) -> list[int]:
         return [
             m.agency_id
-            for m in policies.memberships_of(user=request.user).filter(role="agency_admin")
+            for m in policies.memberships_of(user=request.user).filter(role=Role.AGENCY_ADMIN)
         ]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return super().has_module_permission(request) or bool(self._managed_agency_ids(request))
 
     def can_write(self, request: HttpRequest, obj: Any = None) -> bool:
-        if policies.is_province_admin(request.user):
-            return True
         if obj is None:
-            return bool(self._managed_agency_ids(request))
-        return policies.can_manage_agency(request.user, obj.agency)
+            return policies.is_province_admin(request.user) or bool(
+                self._managed_agency_ids(request)
+            )
+        return policies.can_grant_role(request.user, obj.agency, obj.role)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A role is switched off, not deleted, so history keeps who held it.
+        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
         memberships = super().get_queryset(request)
@@ -85,10 +123,44 @@ class MembershipAdmin(PolicyAdmin):
             return memberships
         return memberships.filter(agency_id__in=self._managed_agency_ids(request))
 
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        if obj is None:
+            kwargs["form"] = type(
+                "BoundMembershipAddForm", (MembershipAddForm,), {"actor": request.user}
+            )
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["user", "agency", "role", "active"] if obj else ["user", "agency", "role"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # An existing role is only switched on or off; another role is another row.
+        return ["user", "agency", "role"] if obj else []
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "agency" and not policies.is_province_admin(request.user):
             kwargs["queryset"] = Agency.objects.filter(pk__in=self._managed_agency_ids(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "role" and not policies.is_province_admin(request.user):
+            kwargs["choices"] = [
+                (role.value, role.label) for role in Role if role not in PROVINCE_WIDE_ROLES
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        if change:
+            services.membership_set_active(
+                actor=request.user, membership_id=obj.pk, active=obj.active
+            )
+            return
+        membership = services.membership_grant(
+            actor=request.user, user=obj.user, agency=obj.agency, role=obj.role
+        )
+        obj.pk = membership.pk
 
 
 @admin.register(CalendarEntry)
@@ -97,3 +169,27 @@ class CalendarEntryAdmin(PolicyAdmin):
     list_filter = ["kind"]
     date_hierarchy = "date"
     search_fields = ["name", "legal_basis"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["date"] if obj else []
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one at a time, through the service
+        return actions
+
+    def save_model(self, request: HttpRequest, obj: CalendarEntry, form: Any, change: bool) -> None:
+        entry, _ = services.calendar_entry_set(
+            actor=request.user,
+            date=obj.date,
+            kind=obj.kind,
+            name=obj.name,
+            legal_basis=obj.legal_basis,
+        )
+        obj.pk = entry.pk
+
+    def delete_model(self, request: HttpRequest, obj: CalendarEntry) -> None:
+        try:
+            services.calendar_entry_delete(actor=request.user, date=obj.date)
+        except DomainError as error:
+            messages.error(request, error.message)

@@ -49,6 +49,14 @@ def can_manage_agency(actor: Actor, agency: Agency) -> bool:
     return is_province_admin(actor) or has_role(actor, agency, Role.AGENCY_ADMIN)
 
 
+def can_grant_role(actor: Actor, agency: Agency, role: str) -> bool:
+    """Province administrators give any role; an agency administrator gives the agency-level
+    roles in their own agency, never a province-wide one (that would lift them above it)."""
+    if is_province_admin(actor):
+        return True
+    return role not in PROVINCE_WIDE_ROLES and has_role(actor, agency, Role.AGENCY_ADMIN)
+
+
 def can_manage_catalog(actor: Actor) -> bool:
     return is_province_admin(actor)
 

@@ -1,4 +1,9 @@
-"""Writes for agencies, staff accounts and the province's calendar."""
+"""Writes for agencies, staff accounts and the province's calendar.
+
+Services that people reach through a page take the acting user as `actor` and ask the
+policies; `actor=None` means the operator at the command line (seed, create_staff), who has
+the machine and so every right.
+"""
 
 import datetime
 from collections.abc import Iterable
@@ -9,6 +14,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from egov.core.errors import NotAllowedError
+
+from . import policies
 from .errors import StaffAccountError, UnknownRoleError
 from .models import PROVINCE_WIDE_ROLES, Agency, CalendarEntry, Membership, Role
 from .selectors import agency_get
@@ -30,7 +38,7 @@ def _derived_qd20(code: str) -> str:
     return ".".join(parts)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def agency_upsert(
     *,
     code: str,
@@ -85,7 +93,7 @@ def _parse_roles(roles: Iterable[str]) -> list[Role]:
     return parsed
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def staff_provision(
     *,
     username: str,
@@ -121,28 +129,104 @@ def staff_provision(
                 "Mật khẩu chưa đạt yêu cầu: " + " ".join(error.messages), code="weak_password"
             ) from error
         user.set_password(password)
-    if ADMIN_SITE_ROLES & set(parsed_roles):
-        user.is_staff = True
     user.save()
-    added = []
-    for role in parsed_roles:
-        membership, created = Membership.objects.get_or_create(
-            user=user, agency=agency, role=role, defaults={"active": True}
-        )
-        if created:
-            added.append(membership)
-        elif not membership.active:
-            membership.active = True
-            membership.save(update_fields=["active"])
-            added.append(membership)
+    added = [
+        membership
+        for role in parsed_roles
+        if (membership := _membership_activate(user=user, agency=agency, role=role)) is not None
+    ]
     return user, added
 
 
-@transaction.atomic
+def _membership_activate(*, user: AbstractUser, agency: Agency, role: str) -> Membership | None:
+    """Give the role (or wake a sleeping one); None when the user already held it."""
+    membership, created = Membership.objects.get_or_create(
+        user=user, agency=agency, role=role, defaults={"active": True}
+    )
+    if not created and membership.active:
+        return None
+    if not created:
+        membership.active = True
+        membership.save(update_fields=["active"])
+    _sync_admin_site_access(user)
+    return membership
+
+
+def _sync_admin_site_access(user: AbstractUser) -> None:
+    """The admin site is for those with an active admin or auditor role (and superusers)."""
+    needs = (
+        user.is_superuser
+        or Membership.objects.filter(
+            user_id=user.pk, active=True, role__in=ADMIN_SITE_ROLES
+        ).exists()
+    )
+    if user.is_staff != needs:
+        user.is_staff = needs
+        user.save(update_fields=["is_staff"])
+
+
+@transaction.atomic  # the admin site calls it inside its own transaction
+def membership_grant(
+    *, actor: policies.Actor, user: AbstractUser, agency: Agency, role: str
+) -> Membership:
+    """An administrator gives a user a role in an agency (the admin site's "add")."""
+    if role not in Role.values:
+        raise UnknownRoleError(role, list(Role.values))
+    if not policies.can_grant_role(actor, agency, role):
+        raise NotAllowedError("Bạn không có quyền giao vai trò này tại cơ quan này.")
+    membership = _membership_activate(user=user, agency=agency, role=role)
+    if membership is None:
+        raise StaffAccountError("Người dùng đã có vai trò này tại cơ quan này.", code="exists")
+    return membership
+
+
+@transaction.atomic  # the admin site calls it inside its own transaction
+def membership_set_active(*, actor: policies.Actor, membership_id: int, active: bool) -> None:
+    """Suspend or restore a role; roles are switched off rather than deleted, for history."""
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("agency", "user")
+        .get(pk=membership_id)
+    )
+    if not policies.can_grant_role(actor, membership.agency, membership.role):
+        raise NotAllowedError("Bạn không có quyền thay đổi vai trò này.")
+    if membership.active != active:
+        membership.active = active
+        membership.save(update_fields=["active"])
+        _sync_admin_site_access(membership.user)
+
+
+@transaction.atomic  # the admin site calls it inside its own transaction
+def agency_save(*, actor: policies.Actor, agency: Agency, changed: list[str]) -> Agency:
+    """A province administrator records or corrects an agency (the admin site's form).
+
+    Codes are fixed once given (DOMAIN §1: nothing is recoded); an agency that changes is
+    closed with valid_to and a successor.
+    """
+    if not policies.is_province_admin(actor):
+        raise NotAllowedError("Chỉ quản trị tỉnh được cập nhật danh mục cơ quan.")
+    if agency.pk and {"code", "code_qd20"} & set(changed):
+        raise NotAllowedError("Không được đổi mã định danh của cơ quan đã có.")
+    agency.full_clean()
+    if agency.pk:
+        agency.save(update_fields=changed or None)
+    else:
+        agency.save()
+    return agency
+
+
+@transaction.atomic  # the admin site calls it inside its own transaction
 def calendar_entry_set(
-    *, date: datetime.date, kind: str, name: str, legal_basis: str
+    *,
+    actor: policies.Actor | None = None,
+    date: datetime.date,
+    kind: str,
+    name: str,
+    legal_basis: str,
 ) -> tuple[CalendarEntry, bool]:
     """Record (or correct) the province's entry for a date; returns it and whether it changed."""
+    if actor is not None and not policies.can_manage_calendar(actor):
+        raise NotAllowedError("Chỉ quản trị tỉnh được cập nhật lịch làm việc.")
     entry = CalendarEntry.objects.select_for_update().filter(date=date).first()
     values = {"kind": kind, "name": name, "legal_basis": legal_basis}
     if entry is None:
@@ -157,3 +241,11 @@ def calendar_entry_set(
         entry.full_clean()
         entry.save(update_fields=changed)
     return entry, bool(changed)
+
+
+@transaction.atomic  # the admin site calls it inside its own transaction
+def calendar_entry_delete(*, actor: policies.Actor, date: datetime.date) -> None:
+    """Remove a mistaken entry; the national calendar then decides that date again."""
+    if not policies.can_manage_calendar(actor):
+        raise NotAllowedError("Chỉ quản trị tỉnh được cập nhật lịch làm việc.")
+    CalendarEntry.objects.filter(date=date).delete()

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from egov.catalog.errors import ProcedureNotFoundError
 from egov.catalog.models import CompetentLevel
@@ -15,6 +16,7 @@ MAX_QUERY_LENGTH = 200
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def home(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:MAX_QUERY_LENGTH]
     level = request.GET.get("cap", "")
@@ -31,7 +33,9 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         "sectors": sector_list(),
         "page": page,
     }
-    template = "portal/_results.html" if request.htmx else "portal/home.html"
+    # htmx swaps in the results alone; restoring history needs the whole page again.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "portal/_results.html" if partial else "portal/home.html"
     return render(request, template, context)
 
 

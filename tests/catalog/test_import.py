@@ -171,3 +171,47 @@ def test_import_command_succeeds(agencies, tmp_path: Path):
     out = StringIO()
     call_command("import_procedures", str(path), stdout=out)
     assert "1 thủ tục mới" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("change", "place"),
+    [
+        (lambda p: p["fees"][0].update(amount=10**20), "1.001193: fees[0].amount"),
+        (lambda p: p["documents"][0].update(quantity=40000), "1.001193: documents[0].quantity"),
+        (lambda p: p["steps"][0].update(hours=float("inf")), "1.001193: steps[0].hours"),
+        (lambda p: p["steps"][0].update(hours=float("nan")), "1.001193: steps[0].hours"),
+        (lambda p: p["time_limit"].update(value=1e300), "1.001193: time_limit.value"),
+        (lambda p: p["steps"][0].update(hours=0.125), "1.001193: steps[0].hours"),
+    ],
+)
+def test_numbers_out_of_bounds_are_problems_not_crashes(agencies, change, place):
+    procedure = copy.deepcopy(BIRTH)
+    change(procedure)
+    with pytest.raises(CatalogueFileError) as caught:
+        procedures_import(data=catalogue(procedure))
+    assert place in {problem.place for problem in caught.value.problems}
+
+
+def test_one_sector_code_cannot_carry_two_names_in_a_file(agencies):
+    other = {**copy.deepcopy(CRIMINAL_RECORD), "sector": {"code": "HT", "name": "Hộ tịch khác"}}
+    with pytest.raises(CatalogueFileError) as caught:
+        procedures_import(data=catalogue(BIRTH, other))
+    assert "2.001417: sector.name" in {problem.place for problem in caught.value.problems}
+
+
+def test_renaming_a_sector_keeps_its_procedures_findable(procedures):
+    from egov.catalog.selectors import procedure_search
+
+    renamed = copy.deepcopy(BIRTH)
+    renamed["sector"]["name"] = "Hộ tịch và quốc tịch"
+    procedures_import(data=catalogue(renamed))
+    assert [p.national_code for p in procedure_search(query="quoc tich")] == ["1.001193"]
+
+
+def test_calendar_day_limits_hold_five_working_days_a_week(agencies):
+    thirty_days = copy.deepcopy(CRIMINAL_RECORD)
+    thirty_days["time_limit"] = {"value": 30, "unit": "days"}
+    thirty_days["steps"][1]["hours"] = 200  # 240 h in all: more than 30 days can hold
+    with pytest.raises(CatalogueFileError) as caught:
+        procedures_import(data=catalogue(thirty_days))
+    assert any("171.42 giờ" in problem.message for problem in caught.value.problems)

@@ -5,6 +5,8 @@ import pytest
 from django.urls import reverse
 
 from egov.catalog.models import Procedure
+from egov.catalog.selectors import procedure_search
+from egov.orgs import policies
 from egov.orgs.models import Membership
 from tests.conftest import CENTER, JUSTICE, PROVINCE
 
@@ -22,10 +24,8 @@ def test_province_admin_reads_and_edits_in_vietnamese(client, staff, procedures)
     assert client.get(reverse("admin:orgs_calendarentry_add")).status_code == 200
 
 
-def test_province_admin_edit_keeps_version_history(client, staff, procedures):
-    client.force_login(staff("quantri", PROVINCE, "province_admin"))
-    procedure = Procedure.objects.get(national_code="2.001417")
-    url = reverse("admin:catalog_procedure_change", args=[procedure.pk])
+def change_form_data(client, url, procedure) -> dict:
+    """What the admin's change form posts back for this procedure, untouched."""
     form = client.get(url).context["adminform"].form
     data = {
         name: value
@@ -34,12 +34,10 @@ def test_province_admin_edit_keeps_version_history(client, staff, procedures):
     }
     data.update(
         {
-            "national_code": "2.001417",
-            "name": "Cấp Phiếu lý lịch tư pháp số 1",
             "sector": procedure.sector_id,
-            "competent_agency": procedure.competent_agency_id,
+            "competent_agency": procedure.competent_agency_id or "",
             "form_schema": '{"fields": []}',
-            "legacy_online_level": 3,
+            "legacy_online_level": procedure.legacy_online_level or "",
             "online_time_limit_value": "",
             "valid_to": "",
         }
@@ -62,11 +60,20 @@ def test_province_admin_edit_keeps_version_history(client, staff, procedures):
                             data[f"{prefix}-{index}-{field.name}"] = "on"
                     elif value is not None:
                         data[f"{prefix}-{index}-{field.attname.removesuffix('_id')}"] = value
+    return data
+
+
+def test_province_admin_edit_keeps_version_history(client, staff, procedures):
+    client.force_login(staff("quantri", PROVINCE, "province_admin"))
+    procedure = Procedure.objects.get(national_code="2.001417")
+    url = reverse("admin:catalog_procedure_change", args=[procedure.pk])
+    data = change_form_data(client, url, procedure)
+    data["name"] = "Cấp Phiếu lý lịch tư pháp số 1"
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     procedure.refresh_from_db()
     assert procedure.version == 2
-    assert procedure.search_text.startswith("2.001417 cap phieu ly lich tu phap so 1")
+    assert [p.national_code for p in procedure_search(query="phieu so 1")] == ["2.001417"]
     assert procedure.revisions.get(version=2).content["name"] == "Cấp Phiếu lý lịch tư pháp số 1"
 
 
@@ -105,3 +112,66 @@ def test_agencies_cannot_be_deleted(client, staff, agencies):
     client.force_login(staff("quantri", PROVINCE, "province_admin"))
     url = reverse("admin:orgs_agency_delete", args=[agencies[JUSTICE].pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
+
+
+def add_membership(client, username: str, agency, role: str):
+    return client.post(
+        reverse("admin:orgs_membership_add"),
+        {"user": username, "agency": agency.pk, "role": role},
+    )
+
+
+def test_agency_admin_cannot_lift_anyone_to_a_province_wide_role(client, staff, agencies):
+    boss = staff("qtcq", JUSTICE, "agency_admin")
+    client.force_login(boss)
+    form = client.get(reverse("admin:orgs_membership_add")).content.decode()
+    assert 'value="province_admin"' not in form and 'value="auditor"' not in form
+    response = add_membership(client, "qtcq", agencies[JUSTICE], "province_admin")
+    assert response.status_code == 200  # the form again, with its error
+    assert not policies.is_province_admin(boss)
+    assert client.get(reverse("admin:catalog_procedure_changelist")).status_code == 403
+
+
+def test_agency_admin_gives_roles_in_own_agency_only(client, staff, agencies):
+    staff("moi", CENTER, "reception")
+    client.force_login(staff("qtcq", JUSTICE, "agency_admin"))
+    assert add_membership(client, "moi", agencies[JUSTICE], "specialist").status_code == 302
+    assert Membership.objects.filter(user__username="moi", agency=agencies[JUSTICE]).exists()
+    response = add_membership(client, "moi", agencies[CENTER], "leader")
+    assert response.status_code == 200
+    assert not Membership.objects.filter(user__username="moi", role="leader").exists()
+    response = add_membership(client, "nobody", agencies[JUSTICE], "clerk")
+    assert "Không có tài khoản với tên đăng nhập này" in response.content.decode()
+
+
+def test_admin_roles_open_and_close_the_admin_site(client, staff, agencies):
+    from django.contrib.auth import get_user_model
+
+    officer = staff("canbo", CENTER, "reception")
+    client.force_login(staff("quantri", PROVINCE, "province_admin"))
+    assert add_membership(client, "canbo", agencies[CENTER], "agency_admin").status_code == 302
+    assert get_user_model().objects.get(pk=officer.pk).is_staff
+    membership = Membership.objects.get(user=officer, role="agency_admin")
+    response = client.post(
+        reverse("admin:orgs_membership_change", args=[membership.pk]), {"active": ""}
+    )
+    assert response.status_code == 302
+    assert not get_user_model().objects.get(pk=officer.pk).is_staff
+
+
+def test_agency_codes_are_fixed_once_given(client, staff, agencies):
+    client.force_login(staff("quantri", PROVINCE, "province_admin"))
+    page = client.get(reverse("admin:orgs_agency_change", args=[agencies[JUSTICE].pk]))
+    assert 'name="code"' not in page.content.decode()
+
+
+def test_admin_refuses_steps_longer_than_the_time_limit(client, staff, procedures):
+    client.force_login(staff("quantri", PROVINCE, "province_admin"))
+    procedure = Procedure.objects.get(national_code="2.001417")
+    url = reverse("admin:catalog_procedure_change", args=[procedure.pk])
+    data = change_form_data(client, url, procedure)
+    data["steps-1-hours"] = "300"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "vượt thời hạn giải quyết" in response.content.decode()
+    assert procedure.steps.get(position=2).hours == 40

@@ -90,3 +90,31 @@ def test_numbers_read_the_vietnamese_way(client, procedures):
     assert "1,5 giờ làm việc" in html
     assert "1 ngày làm việc" in html
     assert "1.50" not in html and "1,50" not in html
+
+
+def test_restoring_history_gets_the_whole_page(client, procedures):
+    response = client.get(
+        reverse("portal:home"),
+        {"q": "khai sinh"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
+
+
+def test_home_query_count_stays_flat_with_a_full_page(client, agencies, django_assert_num_queries):
+    import copy
+
+    from egov.catalog.services import procedures_import
+    from tests.conftest import BIRTH, catalogue
+
+    many = []
+    for number in range(30):
+        procedure = copy.deepcopy(BIRTH)
+        procedure["national_code"] = f"1.{900000 + number}"
+        procedure["sector"] = {"code": f"S{number}", "name": f"Lĩnh vực {number}"}
+        many.append(procedure)
+    procedures_import(data=catalogue(*many))
+    with django_assert_num_queries(3):
+        response = client.get(reverse("portal:home"))
+    assert response.content.decode().count('class="badge badge-full"') == 20
