@@ -129,6 +129,12 @@ def staff_provision(
                 "Mật khẩu chưa đạt yêu cầu: " + " ".join(error.messages), code="weak_password"
             ) from error
         user.set_password(password)
+    try:
+        user.full_clean()  # the username's characters and length, the e-mail's shape
+    except ValidationError as error:
+        raise StaffAccountError(
+            "Tài khoản chưa hợp lệ: " + " ".join(error.messages), code="invalid_account"
+        ) from error
     user.save()
     added = [
         membership

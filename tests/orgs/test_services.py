@@ -101,6 +101,22 @@ def test_new_account_needs_a_good_password(agencies):
     assert not get_user_model().objects.filter(username="a").exists()
 
 
+def test_usernames_and_emails_are_checked(agencies):
+    with pytest.raises(StaffAccountError, match="Tài khoản chưa hợp lệ"):
+        staff_provision(
+            username="có dấu cách", password=PASSWORD, agency_code=CENTER, roles=["reception"]
+        )
+    with pytest.raises(StaffAccountError, match="Tài khoản chưa hợp lệ"):
+        staff_provision(
+            username="ok",
+            password=PASSWORD,
+            agency_code=CENTER,
+            roles=["reception"],
+            email="khong-phai-email",
+        )
+    assert not get_user_model().objects.exists()
+
+
 def test_existing_account_gets_more_roles_and_keeps_its_password(agencies):
     staff_provision(username="b", password=PASSWORD, agency_code=CENTER, roles=["reception"])
     user, added = staff_provision(
