@@ -121,7 +121,8 @@ class ProcedureAdmin(PolicyAdmin):
         "version",
     ]
     list_filter = ["level", "online_level", "postal_intake", "sector"]
-    search_fields = ["national_code", "name"]
+    # search_text lets "khai sinh" typed without diacritics find "khai sinh" written with them.
+    search_fields = ["national_code", "name", "search_text"]
     list_select_related = ["sector"]
     form = ProcedureForm
     inlines = [DocumentInline, FeeInline, StepInline]
@@ -129,6 +130,10 @@ class ProcedureAdmin(PolicyAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # The national code identifies the procedure for good; the version is the service's.
         return ["national_code", "version"] if obj else ["version"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A procedure ends with valid_to; its revisions stay for the dossiers received under it.
+        return False
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from egov.catalog.models import Procedure
 from egov.catalog.selectors import procedure_search
 from egov.orgs import policies
-from egov.orgs.models import Membership
+from egov.orgs.models import Agency, Membership
 from tests.conftest import CENTER, JUSTICE, PROVINCE
 
 pytestmark = pytest.mark.django_db
@@ -108,10 +108,21 @@ def test_officers_without_admin_roles_are_kept_out(client, staff, agencies):
     assert reverse("admin:login") in response["Location"]
 
 
-def test_agencies_cannot_be_deleted(client, staff, agencies):
+def test_agencies_and_procedures_cannot_be_deleted(client, staff, procedures):
     client.force_login(staff("quantri", PROVINCE, "province_admin"))
-    url = reverse("admin:orgs_agency_delete", args=[agencies[JUSTICE].pk])
+    justice = Agency.objects.get(code=JUSTICE)
+    url = reverse("admin:orgs_agency_delete", args=[justice.pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
+    procedure = Procedure.objects.get(national_code="1.001193")
+    url = reverse("admin:catalog_procedure_delete", args=[procedure.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Procedure.objects.filter(pk=procedure.pk).exists()
+
+
+def test_admin_search_finds_procedures_typed_without_diacritics(client, staff, procedures):
+    client.force_login(staff("quantri", PROVINCE, "province_admin"))
+    page = client.get(reverse("admin:catalog_procedure_changelist"), {"q": "dang ky khai sinh"})
+    assert "Thủ tục đăng ký khai sinh" in page.content.decode()
 
 
 def add_membership(client, username: str, agency, role: str):
