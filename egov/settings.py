@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "egov.core",
     "egov.orgs",
     "egov.catalog",
+    "egov.interop",
+    "egov.dossiers",
     "egov.accounts",
     "egov.portal",
     "egov.demo",

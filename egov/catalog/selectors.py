@@ -87,6 +87,19 @@ def _spec_from(spec_class: type[SpecT], row: Any) -> SpecT:
     return spec_class(**{f.name: getattr(row, f.name) for f in fields(spec_class)})
 
 
+def procedure_in_force(*, national_code: str, on: datetime.date | None = None) -> Procedure:
+    """The procedure if it may be applied for on that day (today by default)."""
+    procedure = (
+        Procedure.objects.filter(_in_force(on or timezone.localdate()))
+        .select_related("competent_agency")
+        .filter(national_code=national_code)
+        .first()
+    )
+    if procedure is None:
+        raise ProcedureNotFoundError(national_code)
+    return procedure
+
+
 def procedure_spec(procedure: Procedure) -> ProcedureSpec:
     """The procedure as the catalogue file describes it (parts must be prefetched)."""
     return ProcedureSpec(

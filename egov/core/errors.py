@@ -4,10 +4,14 @@
 class DomainError(Exception):
     """A rule of the domain was broken; the message is for the person, in Vietnamese."""
 
-    def __init__(self, message: str, *, code: str = "domain_error") -> None:
+    def __init__(
+        self, message: str, *, code: str = "domain_error", fields: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        # Problems by input field ("applicant.id_number"), for forms and the API's answer.
+        self.fields = fields or {}
 
 
 class NotAllowedError(DomainError):

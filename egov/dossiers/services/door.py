@@ -1,0 +1,141 @@
+"""The one door: `dossier_perform` is the only way a dossier's status changes."""
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from egov.core.errors import NotAllowedError
+from egov.core.hashchain import GENESIS, entry_hash
+from egov.orgs.selectors import working_calendar
+
+from .. import handlers, lifecycle, policies
+from ..errors import (
+    DossierNotFoundError,
+    StaleVersionError,
+)
+from ..lifecycle import Action, Status
+from ..models import (
+    Dossier,
+    DossierEvent,
+    ProcessTask,
+)
+from ..selectors import dossier_locate, open_task_of
+from .effects import EFFECTS, ActionContext, is_immediate_result, process_steps
+
+
+@transaction.atomic(durable=True)
+def dossier_perform(
+    *,
+    key: str,
+    action: Action | str,
+    actor: User | None,
+    version: int,
+    note: str = "",
+    **params: Any,
+) -> Dossier:
+    """Take an action on a dossier, known by its code (or its reference before it has one).
+
+    `actor=None` is the system (a signed callback, a scheduled job). Raises
+    DossierNotFoundError (not visible), StaleVersionError, IllegalActionError,
+    NotAllowedError, DossierRuleError.
+    """
+    found = dossier_locate(key=key)
+    dossier = Dossier.objects.select_for_update().get(pk=found.pk)
+    if actor is not None and not policies.can_view(actor, dossier, open_task_of(dossier)):
+        raise DossierNotFoundError
+    if dossier.version != version:
+        raise StaleVersionError(dossier.version)
+    return perform_locked(dossier, action=action, actor=actor, note=note, params=params)
+
+
+def _facts(dossier: Dossier, open_task: ProcessTask | None) -> lifecycle.Facts:
+    steps = process_steps(dossier)
+    position = open_task.position if open_task else 0
+    supplement = dossier.supplements.filter(completed_at__isnull=True).last()
+    return lifecycle.Facts(
+        supplement_at_intake=bool(supplement and supplement.at_intake),
+        immediate_result=is_immediate_result(dossier.procedure_revision.content),
+        has_next_step=position < len(steps),
+        has_previous_step=position > 2,  # step 1 is the desk's; it is never reopened
+        result_signed=dossier.result_signed,
+    )
+
+
+def perform_locked(
+    dossier: Dossier,
+    *,
+    action: Action | str,
+    actor: User | None,
+    note: str,
+    params: dict[str, Any],
+) -> Dossier:
+    open_task = open_task_of(dossier)
+    source = Status(dossier.status)
+    rule = lifecycle.rule_for(source, action, _facts(dossier, open_task))
+    if not rule.actors & policies.acting_as(actor, dossier, open_task):
+        raise NotAllowedError("Bạn không có quyền thực hiện thao tác này với hồ sơ này.")
+    context = ActionContext(
+        dossier=dossier,
+        actor=actor,
+        now=timezone.now(),
+        calendar=working_calendar(),
+        open_task=open_task,
+        note=note.strip(),
+        params=params,
+    )
+    EFFECTS[rule.action](context)
+    dossier.status = rule.target
+    dossier.version += 1
+    dossier.save()
+    event = write_event(
+        dossier,
+        actor=actor,
+        action=rule.action.value,
+        source=source,
+        target=rule.target,
+        at=context.now,
+        note=note,
+        payload=context.payload,
+    )
+    handlers.dispatch(event)
+    return dossier
+
+
+def write_event(
+    dossier: Dossier,
+    *,
+    actor: User | None,
+    action: str,
+    source: str,
+    target: str,
+    at: datetime.datetime,
+    note: str,
+    payload: dict[str, Any],
+) -> DossierEvent:
+    last = dossier.events.order_by("-seq").first()
+    event = DossierEvent(
+        dossier=dossier,
+        seq=(last.seq + 1) if last else 1,
+        action=action,
+        from_status=source,
+        to_status=target,
+        actor=actor,
+        actor_label=_actor_label(actor),
+        at=at,
+        note=note,
+        payload=payload,
+        prev_hash=last.hash if last else GENESIS,
+    )
+    event.hash = entry_hash(event.prev_hash, event.chained_content())
+    event.save()
+    return event
+
+
+def _actor_label(actor: User | None) -> str:
+    if actor is None:
+        return "hệ thống"
+    full_name = getattr(actor, "get_full_name", lambda: "")()
+    return f"{actor.get_username()} ({full_name})" if full_name else actor.get_username()

@@ -1,0 +1,196 @@
+"""New dossiers: checked, placed at a desk, received there at once or left for the desk."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from egov.catalog.models import Procedure
+from egov.catalog.selectors import procedure_in_force
+from egov.core.errors import NotAllowedError
+from egov.core.identifiers import personal_id_problem, phone_problem, tax_code_problem
+from egov.orgs.models import SERVICE_CENTER_KINDS, Agency, AgencyKind, Role
+from egov.orgs.selectors import agency_get, memberships_of
+
+from .. import policies
+from ..errors import (
+    DossierRuleError,
+)
+from ..lifecycle import Action, Status
+from ..models import (
+    ApplicantType,
+    Channel,
+    Dossier,
+    ReturnMethod,
+)
+from .door import perform_locked, write_event
+
+
+@dataclass
+class Applicant:
+    """The applicant block as an interface hands it over, already parsed."""
+
+    type: int
+    name: str
+    id_number: str = ""
+    birth_date: datetime.date | None = None
+    gender: str = ""
+    tax_code: str = ""
+    representative: str = ""
+    phone: str = ""
+    email: str = ""
+    ward_code: int | None = None
+    street: str = ""
+
+
+@dataclass
+class Submitter:
+    """Someone submitting on the applicant's behalf (người được ủy quyền)."""
+
+    name: str
+    id_number: str = ""
+    phone: str = ""
+
+
+def _applicant_problems(applicant: Applicant) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if applicant.type not in ApplicantType.values:
+        problems["applicant.type"] = "Loại người nộp phải là 1, 2, 3 hoặc 4."
+    if not applicant.name.strip():
+        problems["applicant.full_name"] = "Cần họ tên người nộp (hoặc tên tổ chức)."
+    if applicant.type == ApplicantType.CITIZEN:
+        if problem := personal_id_problem(
+            applicant.id_number, date_of_birth=applicant.birth_date, gender=applicant.gender
+        ):
+            problems["applicant.id_number"] = problem
+    elif applicant.type == ApplicantType.ENTERPRISE and (
+        problem := tax_code_problem(applicant.tax_code)
+    ):
+        problems["applicant.tax_code"] = problem
+    if applicant.phone and (problem := phone_problem(applicant.phone)):
+        problems["applicant.phone"] = problem
+    return problems
+
+
+def _receiving_desk(*, actor: User, agency_code: str | None, channel: str) -> Agency:
+    """The desk that receives: the one named, else the actor's own (a reception officer's)."""
+    if agency_code:
+        desk = agency_get(code=agency_code)
+    else:
+        desks = [m.agency for m in memberships_of(user=actor) if m.role == Role.RECEPTION]
+        if len(desks) != 1:
+            raise DossierRuleError(
+                "Cần chỉ rõ nơi tiếp nhận hồ sơ (mã định danh của Bộ phận Một cửa).",
+                code="agency_required",
+            )
+        desk = desks[0]
+    if desk.kind not in SERVICE_CENTER_KINDS:
+        raise DossierRuleError(
+            f"{desk.name} không phải Bộ phận Một cửa, không tiếp nhận hồ sơ.",
+            code="not_a_desk",
+        )
+    if channel != Channel.ONLINE and not policies.is_reception_at(actor, desk):
+        raise NotAllowedError("Chỉ cán bộ tiếp nhận của Bộ phận Một cửa này được nhận hồ sơ.")
+    return desk
+
+
+def _competent_agency(*, procedure: Procedure, desk: Agency, ward_code: int | None) -> Agency:
+    if procedure.competent_agency is not None:
+        return procedure.competent_agency
+    # A commune-level procedure: the commune of the desk, or of the applicant's address.
+    if desk.kind == AgencyKind.COMMUNE_SERVICE_CENTER and desk.parent is not None:
+        return desk.parent
+    commune = Agency.objects.filter(
+        kind=AgencyKind.COMMUNE_COMMITTEE, ward_code=ward_code, valid_to__isnull=True
+    ).first()
+    if commune is None:
+        raise DossierRuleError(
+            "Thủ tục cấp xã: cần mã xã, phường nơi cư trú của người nộp để chuyển hồ sơ.",
+            code="commune_required",
+        )
+    return commune
+
+
+def _check_channel(procedure: Procedure, channel: str, return_method: str) -> None:
+    if channel not in Channel.values or return_method not in ReturnMethod.values:
+        raise DossierRuleError(
+            "Kênh nộp hoặc hình thức nhận kết quả không hợp lệ.", code="bad_channel"
+        )
+    if channel == Channel.ONLINE and procedure.online_level == "none":
+        raise DossierRuleError("Thủ tục này chưa nhận hồ sơ trực tuyến.", code="not_online")
+    if channel == Channel.POSTAL and not procedure.postal_intake:
+        raise DossierRuleError("Thủ tục này không nhận hồ sơ qua bưu chính.", code="not_postal")
+    if return_method == ReturnMethod.POSTAL and not procedure.postal_return:
+        raise DossierRuleError(
+            "Thủ tục này không trả kết quả qua bưu chính.", code="not_postal_return"
+        )
+
+
+@transaction.atomic(durable=True)
+def dossier_create(
+    *,
+    actor: User,
+    procedure_code: str,
+    channel: str,
+    applicant: Applicant,
+    return_method: str,
+    form_data: dict[str, Any] | None = None,
+    agency_code: str | None = None,
+    submitter: Submitter | None = None,
+) -> Dossier:
+    """A new dossier. At a desk (counter, postal) the reception officer receives it at once;
+    online it waits as `submitted`, known by its reference, for the desk to check it."""
+    problems = _applicant_problems(applicant)
+    if problems:
+        raise DossierRuleError(
+            "Thông tin người nộp chưa hợp lệ.", code="invalid_applicant", fields=problems
+        )
+    procedure = procedure_in_force(national_code=procedure_code)
+    _check_channel(procedure, channel, return_method)
+    desk = _receiving_desk(actor=actor, agency_code=agency_code, channel=channel)
+    dossier = Dossier.objects.create(
+        procedure=procedure,
+        procedure_revision=procedure.revisions.get(version=procedure.version),
+        receiving_agency=desk,
+        competent_agency=_competent_agency(
+            procedure=procedure, desk=desk, ward_code=applicant.ward_code
+        ),
+        channel=channel,
+        return_method=return_method,
+        applicant_type=applicant.type,
+        applicant_name=applicant.name.strip(),
+        applicant_id_number=applicant.id_number,
+        applicant_birth_date=applicant.birth_date,
+        applicant_gender=applicant.gender,
+        applicant_tax_code=applicant.tax_code,
+        applicant_representative=applicant.representative,
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        applicant_ward_code=applicant.ward_code,
+        applicant_street=applicant.street,
+        submitter_name=submitter.name if submitter else "",
+        submitter_id_number=submitter.id_number if submitter else "",
+        submitter_phone=submitter.phone if submitter else "",
+        # A citizen's own online dossier is theirs to follow; staff submit for others.
+        owner=None if policies.is_staff(actor) else actor,
+        created_by=actor,
+        status=Status.SUBMITTED,
+        form_data=form_data or {},
+        submitted_at=timezone.now(),
+    )
+    write_event(
+        dossier,
+        actor=actor,
+        action="submit",
+        source="",
+        target=Status.SUBMITTED,
+        at=dossier.submitted_at,
+        note="",
+        payload={"channel": channel},
+    )
+    if channel != Channel.ONLINE:
+        perform_locked(dossier, action=Action.RECEIVE, actor=actor, note="", params={})
+    return dossier
