@@ -17,16 +17,35 @@ from egov.orgs.admin import PolicyAdmin
 
 from .exchange import form_schema_problems
 from .models import FeeLine, Procedure, ProcessStep, RequiredDocument, Sector
-from .rules import StepShape, steps_problems, time_limit_problem
+from .rules import StepShape, procedure_problems, steps_problems, time_limit_problem
 from .services import procedure_record_change, sector_save
 
 
 class ProcedureForm(forms.ModelForm):
+    """Checks the same rules as the catalogue file, so what the admin saves exports and
+    imports again."""
+
+    # The admin field names of the rules' places.
+    PLACES = {"online_time_limit": "online_time_limit_value"}
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if not data.get("form_schema"):
+            data["form_schema"] = {"fields": []}  # an empty e-form, as the file writes it
         value, unit = data.get("time_limit_value"), data.get("time_limit_unit")
         if value is not None and unit and (problem := time_limit_problem(value, unit)):
             self.add_error("time_limit_value", problem)
+        problems = procedure_problems(
+            level=data.get("level") or "",
+            has_competent_agency=data.get("competent_agency") is not None,
+            competent_agency_kind=data.get("competent_agency_kind") or "",
+            online_level=data.get("online_level") or "",
+            full_process_eligible=bool(data.get("full_process_eligible")),
+            online_limit_value=data.get("online_time_limit_value"),
+            online_limit_unit=data.get("online_time_limit_unit") or "",
+        )
+        for place, problem in problems.items():
+            self.add_error(self.PLACES.get(place, place), problem)
         for problem in form_schema_problems(data.get("form_schema")):
             self.add_error("form_schema", problem)
         return data

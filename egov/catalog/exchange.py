@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .rules import StepShape, steps_problems, time_limit_problem
+from .rules import StepShape, procedure_problems, steps_problems, time_limit_problem
 
 FORMAT = "motcua.procedures/1"
 
@@ -324,12 +324,17 @@ def _read_procedure(
         sector.problem("code", "chỉ gồm chữ cái không dấu, chữ số và . _ -")
     if spec.valid_to is not None and spec.valid_to < spec.valid_from:
         reader.problem("valid_to", "không được trước valid_from")
-    if spec.online_level == "full" and reader.data.get("full_process_eligible") is False:
-        reader.problem("full_process_eligible", "thủ tục toàn trình phải đủ điều kiện toàn trình")
-    if spec.level == "commune" and competent_agency is not None:
-        reader.problem("competent_agency_kind", "thủ tục cấp xã dùng commune_committee")
-    if spec.level == "province" and competent_kind:
-        reader.problem("competent_agency", "thủ tục cấp tỉnh cần mã cơ quan có thẩm quyền")
+    cross_field = procedure_problems(
+        level=spec.level,
+        has_competent_agency=competent_agency is not None,
+        competent_agency_kind=competent_kind,
+        online_level=spec.online_level,
+        full_process_eligible=spec.full_process_eligible,
+        online_limit_value=None,  # checked with its value, by _read_time_limit
+        online_limit_unit="",
+    )
+    for key, message in cross_field.items():
+        reader.problem(key, message)
     _read_documents(reader, spec)
     _read_fees(reader, spec)
     _read_steps(reader, spec, known_agencies)

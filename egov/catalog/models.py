@@ -7,7 +7,7 @@ keep the procedure exactly as it was when the dossier was received.
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -23,7 +23,16 @@ NATIONAL_CODE = RegexValidator(
 class Sector(models.Model):
     """Lĩnh vực: the field a procedure belongs to."""
 
-    code = models.CharField("mã lĩnh vực", max_length=20, unique=True)
+    code = models.CharField(
+        "mã lĩnh vực",
+        max_length=20,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9_.-]{1,20}$", "Mã lĩnh vực chỉ gồm chữ cái không dấu, chữ số và . _ -"
+            )
+        ],
+    )
     name = models.CharField("tên lĩnh vực", max_length=200)
 
     class Meta:
@@ -98,7 +107,7 @@ class Procedure(models.Model):
         "thời hạn giải quyết",
         max_digits=7,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"))],
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("99999.99"))],
     )
     time_limit_unit = models.CharField("đơn vị thời hạn", max_length=16, choices=TimeUnit.choices)
     online_time_limit_value = models.DecimalField(
@@ -116,8 +125,8 @@ class Procedure(models.Model):
     postal_return = models.BooleanField("trả kết quả qua bưu chính công ích")
     paper_result = models.BooleanField("kết quả bản giấy")
     result_name = models.CharField("kết quả thực hiện", max_length=500)
-    legal_basis = models.TextField("căn cứ pháp lý")
-    requirements = models.TextField("yêu cầu, điều kiện", blank=True)
+    legal_basis = models.TextField("căn cứ pháp lý", max_length=5000)
+    requirements = models.TextField("yêu cầu, điều kiện", blank=True, max_length=5000)
     form_schema = models.JSONField("biểu mẫu điện tử", default=dict, blank=True)
     valid_from = models.DateField("hiệu lực từ")
     valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
@@ -185,7 +194,9 @@ class RequiredDocument(models.Model):
     code = models.CharField("mã thành phần", max_length=20)
     name = models.CharField("tên giấy tờ", max_length=500)
     copy_kind = models.CharField("loại bản", max_length=20, choices=CopyKind.choices)
-    quantity = models.PositiveSmallIntegerField("số lượng", default=1)
+    quantity = models.PositiveSmallIntegerField(
+        "số lượng", default=1, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
     mandatory = models.BooleanField("bắt buộc", default=True)
     template = models.CharField("mẫu đơn, tờ khai", max_length=300, blank=True)
     reusable = models.BooleanField("có thể tái sử dụng dữ liệu", default=False)
@@ -216,7 +227,9 @@ class FeeLine(models.Model):
     code = models.CharField("mã", max_length=20)
     name = models.CharField("tên phí, lệ phí", max_length=300)
     kind = models.CharField("loại", max_length=10, choices=FeeKind.choices)
-    amount = models.PositiveBigIntegerField("số tiền (đồng)")
+    amount = models.PositiveBigIntegerField(
+        "số tiền (đồng)", validators=[MaxValueValidator(10**12)]
+    )
     note = models.CharField("ghi chú", max_length=500, blank=True)
 
     class Meta:

@@ -11,8 +11,9 @@ from decimal import ROUND_DOWN, Decimal
 from egov.core.workcal import WORKING_DAY_HOURS
 
 MAX_STEPS = 10
-# Weekends leave 5 working days in 7; a month is taken as 30 calendar days. So step shares
-# never promise more working time than a calendar-day or month limit can hold.
+# Weekends leave 5 working days in 7, and a month is taken as 30 calendar days: the shares
+# of a calendar-day or month limit are checked against that average. A limit that spans Tết
+# holds less; the dossier's own clock (core.workcal) then decides the real due time.
 _CALENDAR_DAY_SHARE = Decimal(5) / Decimal(7)
 _MONTH_DAYS = 30
 
@@ -41,6 +42,34 @@ def time_limit_problem(value: Decimal, unit: str) -> str | None:
     if unit in {"days", "months"} and value != value.to_integral_value():
         return "phải là số nguyên với đơn vị ngày hoặc tháng"
     return None
+
+
+def procedure_problems(
+    *,
+    level: str,
+    has_competent_agency: bool,
+    competent_agency_kind: str,
+    online_level: str,
+    full_process_eligible: bool,
+    online_limit_value: Decimal | None,
+    online_limit_unit: str,
+) -> dict[str, str]:
+    """Rules across a procedure's fields, by the field to blame."""
+    problems: dict[str, str] = {}
+    if online_level == "full" and not full_process_eligible:
+        problems["full_process_eligible"] = "thủ tục toàn trình phải đủ điều kiện toàn trình"
+    if level == "commune" and (has_competent_agency or not competent_agency_kind):
+        problems["competent_agency_kind"] = "thủ tục cấp xã dùng commune_committee"
+    if level == "province" and (competent_agency_kind or not has_competent_agency):
+        problems["competent_agency"] = "thủ tục cấp tỉnh cần mã cơ quan có thẩm quyền"
+    online_problem = (
+        time_limit_problem(online_limit_value, online_limit_unit)
+        if online_limit_value is not None and online_limit_unit
+        else None
+    )
+    if online_problem:
+        problems["online_time_limit"] = online_problem
+    return problems
 
 
 def steps_problems(

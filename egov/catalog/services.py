@@ -94,18 +94,18 @@ def _record_revision(procedure: Procedure, content: dict[str, Any]) -> None:
     )
 
 
-def _sector_put(*, code: str, name: str) -> Sector:
-    """The sector with this code, created or renamed; a rename refreshes the search text of
-    its procedures, which carry the sector's name."""
+def _sector_put(*, code: str, name: str) -> tuple[Sector, bool]:
+    """The sector with this code, created or renamed, and whether it was renamed. A rename
+    gives each of its procedures a new version, since their content carries the name."""
     sector, created = Sector.objects.get_or_create(code=code, defaults={"name": name})
     if not created and sector.name != name:
         sector.name = name
         sector.save(update_fields=["name"])
-        procedures = list(Procedure.objects.select_related("sector").filter(sector=sector))
-        for procedure in procedures:
-            procedure.search_text = _search_text(procedure)
-        Procedure.objects.bulk_update(procedures, ["search_text"])
-    return sector
+        # The sector's name is part of each procedure's content: a new version for each.
+        for procedure in Procedure.objects.select_for_update().filter(sector=sector):
+            procedure_record_change(national_code=procedure.national_code)
+        return sector, True
+    return sector, False
 
 
 @transaction.atomic  # the admin site calls it inside its own transaction
@@ -113,7 +113,7 @@ def sector_save(*, actor: policies.Actor, code: str, name: str) -> Sector:
     """A province administrator adds or renames a sector (the admin site)."""
     if not policies.can_manage_catalog(actor):
         raise NotAllowedError("Chỉ quản trị tỉnh được cập nhật danh mục thủ tục.")
-    return _sector_put(code=code, name=name)
+    return _sector_put(code=code, name=name)[0]
 
 
 @transaction.atomic(durable=True)
@@ -139,7 +139,9 @@ def procedures_import(*, data: Any) -> ImportResult:
     result = ImportResult()
     for spec in specs:
         content = spec_to_content(spec)
-        sector = _sector_put(code=spec.sector_code, name=spec.sector_name)
+        sector, renamed = _sector_put(code=spec.sector_code, name=spec.sector_name)
+        if renamed:  # the rename moved versions on: read them again
+            existing = procedures_with_parts(national_codes=codes)
         procedure = existing.get(spec.national_code)
         if procedure is None:
             procedure = Procedure(

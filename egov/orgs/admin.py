@@ -8,8 +8,9 @@ staff the agency-level roles, auditors read. Every write goes through egov.orgs.
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -60,6 +61,22 @@ class AgencyAdmin(PolicyAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Agencies are temporal: close them with valid_to and a successor, never delete.
         return False
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class AgencyForm(form):  # type: ignore[valid-type,misc]
+            def clean(self) -> dict[str, Any]:
+                data = super().clean() or {}
+                if obj is not None:
+                    for field in ("parent", "successor"):
+                        if data.get(field) == obj:
+                            self.add_error(field, "Không thể chọn chính cơ quan này.")
+                return data
+
+        return AgencyForm
 
     def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
         services.agency_save(actor=request.user, agency=obj, changed=list(form.changed_data))
@@ -192,4 +209,4 @@ class CalendarEntryAdmin(PolicyAdmin):
         try:
             services.calendar_entry_delete(actor=request.user, date=obj.date)
         except DomainError as error:
-            messages.error(request, error.message)
+            raise PermissionDenied(error.message) from error

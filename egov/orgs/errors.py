@@ -16,3 +16,10 @@ class UnknownRoleError(DomainError):
 
 class StaffAccountError(DomainError):
     """The account cannot be created or changed as asked (taken name, weak password...)."""
+
+
+class AgencyError(DomainError):
+    """An agency record that breaks a rule (its own parent, an invalid period...)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="invalid_agency")

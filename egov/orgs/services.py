@@ -17,7 +17,7 @@ from django.db import transaction
 from egov.core.errors import NotAllowedError
 
 from . import policies
-from .errors import StaffAccountError, UnknownRoleError
+from .errors import AgencyError, StaffAccountError, UnknownRoleError
 from .models import PROVINCE_WIDE_ROLES, Agency, CalendarEntry, Membership, Role
 from .selectors import agency_get
 
@@ -160,6 +160,9 @@ def _membership_activate(*, user: AbstractUser, agency: Agency, role: str) -> Me
 
 def _sync_admin_site_access(user: AbstractUser) -> None:
     """The admin site is for those with an active admin or auditor role (and superusers)."""
+    # Lock the account first: two admins switching off its last two roles at once must not
+    # each see the other's role still active.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     needs = (
         user.is_superuser
         or Membership.objects.filter(
@@ -213,7 +216,12 @@ def agency_save(*, actor: policies.Actor, agency: Agency, changed: list[str]) ->
         raise NotAllowedError("Chỉ quản trị tỉnh được cập nhật danh mục cơ quan.")
     if agency.pk and {"code", "code_qd20"} & set(changed):
         raise NotAllowedError("Không được đổi mã định danh của cơ quan đã có.")
-    agency.full_clean()
+    if agency.pk and agency.pk in {agency.parent_id, agency.successor_id}:
+        raise AgencyError("Một cơ quan không thể là cấp trên hay cơ quan kế thừa của chính nó.")
+    try:
+        agency.full_clean()
+    except ValidationError as error:
+        raise AgencyError(" ".join(error.messages)) from error
     if agency.pk:
         agency.save(update_fields=changed or None)
     else:

@@ -16,7 +16,7 @@ MAX_QUERY_LENGTH = 200
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def home(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:MAX_QUERY_LENGTH]
     level = request.GET.get("cap", "")

@@ -206,6 +206,10 @@ def test_renaming_a_sector_keeps_its_procedures_findable(procedures):
     renamed["sector"]["name"] = "Hộ tịch và quốc tịch"
     procedures_import(data=catalogue(renamed))
     assert [p.national_code for p in procedure_search(query="quoc tich")] == ["1.001193"]
+    birth = Procedure.objects.get(national_code="1.001193")
+    latest = birth.revisions.order_by("-version").first()
+    assert latest.version == birth.version
+    assert latest.content["sector"]["name"] == "Hộ tịch và quốc tịch"
 
 
 def test_calendar_day_limits_hold_five_working_days_a_week(agencies):

@@ -186,3 +186,94 @@ def test_admin_refuses_steps_longer_than_the_time_limit(client, staff, procedure
     assert response.status_code == 200
     assert "vượt thời hạn giải quyết" in response.content.decode()
     assert procedure.steps.get(position=2).hours == 40
+
+
+def new_procedure_form(sector_id: int, **changes) -> dict:
+    data = {
+        "national_code": "1.777777",
+        "name": "Thủ tục thử nghiệm",
+        "sector": sector_id,
+        "level": "commune",
+        "competent_agency_kind": "commune_committee",
+        "online_level": "partial",
+        "time_limit_value": "2",
+        "time_limit_unit": "working_days",
+        "result_name": "Giấy xác nhận",
+        "legal_basis": "Nghị định 118/2025/NĐ-CP",
+        "valid_from": "2025-07-01",
+        "form_schema": "{}",
+        "documents-TOTAL_FORMS": 0,
+        "documents-INITIAL_FORMS": 0,
+        "fees-TOTAL_FORMS": 0,
+        "fees-INITIAL_FORMS": 0,
+        "steps-TOTAL_FORMS": 1,
+        "steps-INITIAL_FORMS": 0,
+        "steps-0-position": 1,
+        "steps-0-name": "Tiếp nhận",
+        "steps-0-agency_kind": "commune_service_center",
+        "steps-0-role": "reception",
+        "steps-0-hours": "4",
+    }
+    data.update(changes)
+    return data
+
+
+def test_admin_adds_a_procedure_that_exports_and_imports_again(client, staff, procedures):
+    from egov.catalog.selectors import procedures_export
+    from egov.catalog.services import procedures_import
+
+    client.force_login(staff("quantri", PROVINCE, "province_admin"))
+    sector = Procedure.objects.get(national_code="1.001193").sector_id
+    response = client.post(reverse("admin:catalog_procedure_add"), new_procedure_form(sector))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    added = Procedure.objects.get(national_code="1.777777")
+    assert added.form_schema == {"fields": []} and added.version == 1
+    result = procedures_import(data=procedures_export())
+    assert "1.777777" in result.unchanged
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"online_time_limit_value": "1.5", "online_time_limit_unit": "days"},
+            "online_time_limit_value",
+            "số nguyên",
+        ),
+        ({"online_level": "full"}, "full_process_eligible", "toàn trình"),
+        ({"level": "province"}, "competent_agency", "cấp tỉnh"),
+        ({"steps-0-hours": "40"}, None, "vượt thời hạn"),
+    ],
+)
+def test_admin_asks_the_catalogue_rules(client, staff, procedures, changes, field, message):
+    client.force_login(staff("quantri", PROVINCE, "province_admin"))
+    sector = Procedure.objects.get(national_code="1.001193").sector_id
+    response = client.post(
+        reverse("admin:catalog_procedure_add"), new_procedure_form(sector, **changes)
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    if field:
+        assert field in response.context["adminform"].form.errors
+    assert not Procedure.objects.filter(national_code="1.777777").exists()
+
+
+def test_an_agency_cannot_be_its_own_parent(client, staff, agencies):
+    client.force_login(staff("quantri", PROVINCE, "province_admin"))
+    justice = agencies[JUSTICE]
+    url = reverse("admin:orgs_agency_change", args=[justice.pk])
+    response = client.post(
+        url,
+        {
+            "name": justice.name,
+            "short_name": "STP",
+            "kind": justice.kind,
+            "parent": justice.pk,
+            "province_code": 91,
+            "valid_from": "2025-07-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "Không thể chọn chính cơ quan này" in response.content.decode()
+    justice.refresh_from_db()
+    assert justice.parent_id == agencies[PROVINCE].pk
