@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its Swagger files are served from here, not from a CDN
+    "django_tasks",
+    "django_tasks_db",
     "egov.core",
     "egov.orgs",
     "egov.catalog",
@@ -178,6 +181,23 @@ MOTCUA_SITE_NAME = env.str(
     "MOTCUA_SITE_NAME", default="Cổng dịch vụ công và Hệ thống một cửa điện tử tỉnh An Giang"
 )
 MOTCUA_WORKING_HOURS = env.str("MOTCUA_WORKING_HOURS", default="07:00-11:30,13:30-17:00")
+
+# The API (/api/v1/): how long a bearer token lives, and how often the public may look up.
+MOTCUA_API_TOKEN_HOURS = env.int("MOTCUA_API_TOKEN_HOURS", default=8)
+MOTCUA_PUBLIC_LOOKUP_RATE = env.str("MOTCUA_PUBLIC_LOOKUP_RATE", default="30/m")
+MOTCUA_TOKEN_RATE = env.str("MOTCUA_TOKEN_RATE", default="10/m")
+# Uploads: the largest file accepted, in megabytes.
+MOTCUA_UPLOAD_MAX_MB = env.int("MOTCUA_UPLOAD_MAX_MB", default=20)
+
+# The cache holds rate-limit counters: per process by default, Redis when scaled out
+# (CACHE_URL=redis://127.0.0.1:6379/1).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Background work (django-tasks): the database backend by default, so one machine needs
+# nothing more; the same task code runs on the RQ backend when a province outgrows it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if MOTCUA_MODE == "test":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 LOGGING = {
     "version": 1,

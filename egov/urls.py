@@ -3,7 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from egov.api import api
+
 urlpatterns = [
+    path("api/v1/", api.urls),
     path("", include("egov.portal.urls")),
     path("", include("egov.accounts.urls")),
     path("quan-tri/", admin.site.urls),

@@ -2,9 +2,14 @@
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
 
 from egov.core.hashchain import verify
+from egov.orgs.models import PROVINCE_WIDE_ROLES
 from egov.orgs.policies import Actor
+from egov.orgs.selectors import memberships_of
 
 from . import policies
 from .errors import DossierNotFoundError
@@ -52,3 +57,60 @@ def event_chain_breaks(*, batch: int = 500) -> Iterator[tuple[str, int | None, s
         found = verify((e.prev_hash, e.hash, e.chained_content()) for e in events.iterator())
         label = dossier.code or str(dossier.reference)
         yield (label, found.position, found.reason) if found else (label, None, "")
+
+
+def _visible_to(actor: Actor) -> QuerySet[Dossier]:
+    """Dossiers this person may see, as one query (DESIGN: authorisation in the query)."""
+    dossiers = Dossier.objects.all()
+    if getattr(actor, "is_superuser", False):
+        return dossiers
+    memberships = list(memberships_of(user=actor))
+    if any(m.role in PROVINCE_WIDE_ROLES for m in memberships):
+        return dossiers
+    agencies = {m.agency_id for m in memberships}
+    if not agencies:
+        return dossiers.filter(owner_id=actor.pk)
+    return dossiers.filter(
+        Q(receiving_agency_id__in=agencies)
+        | Q(competent_agency_id__in=agencies)
+        | Q(pk__in=ProcessTask.objects.filter(agency_id__in=agencies).values("dossier_id"))
+    )
+
+
+@dataclass(frozen=True)
+class WorklistFilters:
+    status: str = ""
+    overdue: bool | None = None
+    due_soon: bool | None = None
+    procedure: str = ""
+    search: str = ""
+
+
+def dossier_worklist(
+    *, actor: Actor, filters: WorklistFilters, after_id: int | None, limit: int
+) -> list[Dossier]:
+    """A page of the dossiers this person may see, newest first, from after a cursor."""
+    dossiers = _visible_to(actor)
+    if filters.status:
+        dossiers = dossiers.filter(status=filters.status)
+    if filters.overdue is not None:
+        dossiers = dossiers.filter(overdue=filters.overdue)
+    if filters.due_soon is not None:
+        dossiers = dossiers.filter(due_soon=filters.due_soon)
+    if filters.procedure:
+        dossiers = dossiers.filter(procedure__national_code=filters.procedure)
+    if term := filters.search.strip():
+        dossiers = dossiers.filter(
+            Q(code=term) | Q(applicant_id_number=term) | Q(applicant_name__icontains=term)
+        )
+    if after_id is not None:
+        dossiers = dossiers.filter(pk__lt=after_id)
+    return list(
+        dossiers.select_related("procedure", "receiving_agency", "competent_agency").order_by(
+            "-pk"
+        )[:limit]
+    )
+
+
+def dossier_events(*, dossier: Dossier) -> QuerySet[DossierEvent]:
+    return dossier.events.order_by("seq")

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.throttling import AnonRateThrottle
+
+from .services import api_token_issue
+
+router = Router(tags=["auth"])
+
+
+class Credentials(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+
+
+@router.post(
+    "/token",
+    response=TokenOut,
+    auth=None,
+    throttle=[AnonRateThrottle(settings.MOTCUA_TOKEN_RATE)],
+    summary="Đổi tên đăng nhập và mật khẩu lấy mã truy cập (Bearer)",
+)
+def token(request: HttpRequest, credentials: Credentials) -> dict[str, str]:
+    key = api_token_issue(
+        request=request, username=credentials.username, password=credentials.password
+    )
+    return {"token": key}

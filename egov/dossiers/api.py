@@ -1,0 +1,304 @@
+"""Dossiers over HTTP: the contract other parts and outside clients rely on.
+
+Thin: parse, call a selector or a service, shape the answer. A dossier that a person may not
+see answers 404 everywhere; the error shape is egov.api's.
+"""
+
+import datetime
+from typing import Any, Literal
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja import Status as HttpStatus
+from ninja.throttling import AnonRateThrottle
+
+from .errors import DossierNotFoundError
+from .lifecycle import Action, Status
+from .models import Dossier
+from .selectors import (
+    WorklistFilters,
+    dossier_events,
+    dossier_get,
+    dossier_locate,
+    dossier_worklist,
+    open_task_of,
+)
+from .services import Applicant, Submitter, dossier_create, dossier_perform
+
+router = Router(tags=["dossiers"])
+MAX_PAGE = 100
+_CURSOR_SALT = "motcua.dossiers.cursor"
+
+
+# ----------------------------------------------------------------------------- schemas
+
+
+class AddressIn(Schema):
+    ward_code: int | None = None
+    street: str = Field("", max_length=255)
+
+
+class ApplicantIn(Schema):
+    type: int = Field(1, ge=1, le=4)
+    full_name: str = Field("", max_length=255)
+    name: str = Field("", max_length=255, description="tên tổ chức (loại 2, 3, 4)")
+    id_number: str = Field("", max_length=12)
+    date_of_birth: datetime.date | None = None
+    gender: Literal["male", "female", ""] = ""
+    phone: str = Field("", max_length=15)
+    email: str = Field("", max_length=254)
+    address: AddressIn | None = None
+    tax_code: str = Field("", max_length=14)
+    representative: str = Field("", max_length=255)
+
+
+class SubmitterIn(Schema):
+    full_name: str = Field(..., max_length=255)
+    id_number: str = Field("", max_length=12)
+    phone: str = Field("", max_length=15)
+
+
+class DossierIn(Schema):
+    procedure: str = Field(..., description="mã thủ tục quốc gia, ví dụ 1.001193")
+    channel: Literal["counter", "online", "postal"]
+    applicant: ApplicantIn
+    return_method: Literal["counter", "postal", "online"]
+    form_data: dict[str, Any] = Field(default_factory=dict)
+    agency: str | None = Field(None, description="mã định danh Bộ phận Một cửa tiếp nhận")
+    submitter: SubmitterIn | None = None
+
+
+class ActionIn(Schema):
+    version: int
+    note: str = Field("", max_length=5000)
+    items: list[str] = Field([], description="giấy tờ cần bổ sung (yêu cầu bổ sung)")
+    new_due_at: datetime.datetime | None = Field(None, description="hẹn mới (thư xin lỗi)")
+    result_signed: bool = False
+
+
+class ProcedureRef(Schema):
+    national_code: str
+    name: str
+
+
+class TaskOut(Schema):
+    position: int
+    name: str
+    agency: str = Field(..., alias="agency.code")
+    role: str
+    started_at: datetime.datetime
+    due_at: datetime.datetime
+
+
+class DossierSummaryOut(Schema):
+    code: str | None
+    reference: str
+    status: str
+    status_code: int
+    status_label: str
+    procedure: ProcedureRef
+    receiving_agency: str = Field(..., alias="receiving_agency.code")
+    competent_agency: str = Field(..., alias="competent_agency.code")
+    channel: str
+    applicant_name: str
+    received_at: datetime.datetime | None
+    due_at: datetime.datetime | None
+    overdue: bool
+    due_soon: bool
+    version: int
+
+    @staticmethod
+    def resolve_reference(dossier: Dossier) -> str:
+        return str(dossier.reference)
+
+    @staticmethod
+    def resolve_status_label(dossier: Dossier) -> str:
+        return Status(dossier.status).label
+
+
+class ApplicantOut(Schema):
+    type: int
+    full_name: str
+    id_number: str
+    date_of_birth: datetime.date | None
+    gender: str
+    phone: str
+    email: str
+    ward_code: int | None
+    street: str
+    tax_code: str
+    representative: str
+
+
+class DossierOut(DossierSummaryOut):
+    return_method: str
+    applicant: ApplicantOut
+    submitted_at: datetime.datetime
+    original_due_at: datetime.datetime | None
+    completed_at: datetime.datetime | None
+    returned_at: datetime.datetime | None
+    outcome: str
+    clock_state: str
+    form_data: dict[str, Any]
+    current_task: TaskOut | None
+
+    @staticmethod
+    def resolve_applicant(dossier: Dossier) -> dict[str, Any]:
+        return {
+            "type": dossier.applicant_type,
+            "full_name": dossier.applicant_name,
+            "id_number": dossier.applicant_id_number,
+            "date_of_birth": dossier.applicant_birth_date,
+            "gender": dossier.applicant_gender,
+            "phone": dossier.applicant_phone,
+            "email": dossier.applicant_email,
+            "ward_code": dossier.applicant_ward_code,
+            "street": dossier.applicant_street,
+            "tax_code": dossier.applicant_tax_code,
+            "representative": dossier.applicant_representative,
+        }
+
+    @staticmethod
+    def resolve_current_task(dossier: Dossier) -> Any:
+        return open_task_of(dossier)
+
+
+class WorklistOut(Schema):
+    items: list[DossierSummaryOut]
+    next_cursor: str | None
+
+
+class WorklistQuery(Schema):
+    status: Literal[tuple(Status.values)] | None = None  # type: ignore[valid-type]
+    overdue: bool | None = None
+    due_soon: bool | None = None
+    procedure: str = Field("", max_length=8)
+    search: str = Field("", max_length=100, description="mã hồ sơ, họ tên hoặc số định danh")
+    cursor: str | None = None
+    limit: int = Field(20, ge=1, le=MAX_PAGE)
+
+
+class EventOut(Schema):
+    seq: int
+    action: str
+    from_status: str
+    to_status: str
+    actor: str = Field(..., alias="actor_label")
+    at: datetime.datetime
+    note: str
+
+
+class PublicDossierOut(Schema):
+    code: str
+    status: str
+    status_code: int
+    status_label: str
+    procedure: str = Field(..., alias="procedure.name")
+    due_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_status_label(dossier: Dossier) -> str:
+        return Status(dossier.status).label
+
+
+# --------------------------------------------------------------------------- endpoints
+
+
+@router.post("/dossiers", response={201: DossierOut}, summary="Nộp hoặc tiếp nhận hồ sơ")
+def create(request: HttpRequest, body: DossierIn) -> HttpStatus[Dossier]:
+    applicant = body.applicant
+    dossier = dossier_create(
+        actor=request.user,  # type: ignore[arg-type]
+        procedure_code=body.procedure,
+        channel=body.channel,
+        applicant=Applicant(
+            type=applicant.type,
+            name=applicant.full_name or applicant.name,
+            id_number=applicant.id_number,
+            birth_date=applicant.date_of_birth,
+            gender=applicant.gender,
+            tax_code=applicant.tax_code,
+            representative=applicant.representative,
+            phone=applicant.phone,
+            email=applicant.email,
+            ward_code=applicant.address.ward_code if applicant.address else None,
+            street=applicant.address.street if applicant.address else "",
+        ),
+        return_method=body.return_method,
+        form_data=body.form_data,
+        agency_code=body.agency,
+        submitter=Submitter(
+            name=body.submitter.full_name,
+            id_number=body.submitter.id_number,
+            phone=body.submitter.phone,
+        )
+        if body.submitter
+        else None,
+    )
+    return HttpStatus(201, dossier)
+
+
+@router.get("/dossiers", response=WorklistOut, summary="Danh sách hồ sơ (sổ công việc)")
+def worklist(request: HttpRequest, query: Query[WorklistQuery]) -> dict[str, Any]:
+    after_id = None
+    if query.cursor:
+        try:
+            after_id = int(signing.loads(query.cursor, salt=_CURSOR_SALT))
+        except (signing.BadSignature, ValueError, TypeError):
+            after_id = 0  # a forged cursor pages past the end: an empty page, no error
+    items = dossier_worklist(
+        actor=request.user,
+        filters=WorklistFilters(
+            status=query.status or "",
+            overdue=query.overdue,
+            due_soon=query.due_soon,
+            procedure=query.procedure,
+            search=query.search,
+        ),
+        after_id=after_id,
+        limit=query.limit,
+    )
+    next_cursor = (
+        signing.dumps(items[-1].pk, salt=_CURSOR_SALT) if len(items) == query.limit else None
+    )
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get("/dossiers/{key}", response=DossierOut, summary="Một hồ sơ")
+def detail(request: HttpRequest, key: str) -> Dossier:
+    return dossier_get(actor=request.user, key=key)
+
+
+@router.post("/dossiers/{key}/actions/{action}", response=DossierOut, summary="Thao tác trên hồ sơ")
+def perform(request: HttpRequest, key: str, action: Action, body: ActionIn) -> Dossier:
+    return dossier_perform(
+        key=key,
+        action=action,
+        actor=request.user,  # type: ignore[arg-type]
+        version=body.version,
+        note=body.note,
+        items=body.items,
+        new_due_at=body.new_due_at,
+        result_signed=body.result_signed,
+    )
+
+
+@router.get("/dossiers/{key}/events", response=list[EventOut], summary="Nhật ký hồ sơ")
+def events(request: HttpRequest, key: str) -> Any:
+    return list(dossier_events(dossier=dossier_get(actor=request.user, key=key)))
+
+
+@router.get(
+    "/public/dossiers/{code}",
+    response=PublicDossierOut,
+    auth=None,
+    throttle=[AnonRateThrottle(settings.MOTCUA_PUBLIC_LOOKUP_RATE)],
+    summary="Tra cứu tình trạng hồ sơ (công khai, không có thông tin cá nhân)",
+)
+def public_lookup(request: HttpRequest, code: str) -> Dossier:
+    dossier = dossier_locate(key=code)
+    if dossier.code != code:  # known by its code only, never by a provisional reference
+        raise DossierNotFoundError
+    return dossier

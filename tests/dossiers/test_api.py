@@ -1,0 +1,186 @@
+"""The /api/v1/ contract: tokens, procedures, agencies, dossiers, actions, public look-up."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+
+from egov.dossiers.models import Dossier
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+BODY = {
+    "procedure": "1.001193",
+    "channel": "counter",
+    "return_method": "counter",
+    "applicant": {
+        "type": 1,
+        "full_name": "Nguyễn Thị Ánh Tuyết",
+        "id_number": "089301000123",
+        "date_of_birth": "2001-05-17",
+        "gender": "female",
+        "phone": "0912345678",
+        "email": "tuyet@example.vn",
+        "address": {"ward_code": 30307, "street": "12 Trần Hưng Đạo"},
+    },
+    "form_data": {"child_full_name": "Trần Gia Bảo"},
+}
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+
+
+def bearer(client, username: str) -> dict[str, str]:
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": username, "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def post(client, url: str, body: dict, headers: dict):
+    return client.post(url, body, content_type="application/json", headers=headers)
+
+
+@pytest.fixture
+def desk(client, people, procedures, clock):
+    return bearer(client, "tiepnhan.xa")
+
+
+def test_token_needs_the_right_password(client, people):
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "tiepnhan.xa", "password": "sai"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == "Tên đăng nhập hoặc mật khẩu không đúng."
+
+
+def test_no_token_no_dossiers(client, people):
+    response = client.get("/api/v1/dossiers")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthenticated"
+    bad = client.get("/api/v1/dossiers", headers={"Authorization": "Bearer forged"})
+    assert bad.status_code == 401
+
+
+def test_reception_officer_receives_a_counter_dossier(client, desk):
+    response = post(client, "/api/v1/dossiers", BODY, desk)
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["code"] == "001.03.50.H01-261116-0001"
+    assert (data["status"], data["status_code"]) == ("received", 2)
+    assert datetime.datetime.fromisoformat(data["received_at"]) == datetime.datetime(
+        2026, 11, 16, 1, 0, tzinfo=datetime.UTC
+    )
+    assert data["due_at"] and data["version"] == 2
+    assert data["current_task"]["agency"] == "001.03.50.H01"
+    assert data["applicant"]["full_name"] == "Nguyễn Thị Ánh Tuyết"
+
+
+def test_bad_input_is_a_structured_vietnamese_error_and_changes_nothing(client, desk):
+    wrong = {**BODY, "applicant": {**BODY["applicant"], "id_number": "123"}}
+    response = post(client, "/api/v1/dossiers", wrong, desk)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_applicant"
+    assert "12 chữ số" in error["fields"]["applicant.id_number"]
+    shape = post(client, "/api/v1/dossiers", {**BODY, "channel": "fax"}, desk)
+    assert shape.status_code == 422
+    assert shape.json()["error"]["code"] == "invalid_input"
+    assert "channel" in next(iter(shape.json()["error"]["fields"]))
+    unknown = post(client, "/api/v1/dossiers", {**BODY, "procedure": "9.999999"}, desk)
+    assert unknown.status_code == 404
+    assert not Dossier.objects.exists()
+
+
+def test_actions_answer_409_422_403_404(client, desk, people):
+    code = post(client, "/api/v1/dossiers", BODY, desk).json()["code"]
+    url = f"/api/v1/dossiers/{code}/actions"
+    stale = post(client, f"{url}/transfer", {"version": 1}, desk)  # it moved on to 2
+    assert stale.status_code == 409
+    illegal = post(client, f"{url}/return_result", {"version": 2}, desk)
+    assert illegal.status_code == 422 and illegal.json()["error"]["code"] == "illegal_action"
+    specialist = bearer(client, "chuyenvien.xa")
+    forbidden = post(client, f"{url}/transfer", {"version": 2}, specialist)
+    assert forbidden.status_code == 403
+    stranger = bearer(client, "chuyenvien.stp")
+    hidden = post(client, f"{url}/transfer", {"version": 2}, stranger)
+    assert hidden.status_code == 404
+    assert client.get(f"/api/v1/dossiers/{code}", headers=stranger).status_code == 404
+    done = post(client, f"{url}/transfer", {"version": 2}, desk)
+    assert done.status_code == 200 and done.json()["status"] == "processing"
+    assert done.json()["current_task"]["position"] == 2
+    unknown_action = post(client, f"{url}/fly", {"version": 3}, desk)
+    assert unknown_action.status_code == 422
+
+
+def test_events_tell_the_story(client, desk):
+    code = post(client, "/api/v1/dossiers", BODY, desk).json()["code"]
+    post(client, f"/api/v1/dossiers/{code}/actions/transfer", {"version": 2}, desk)
+    events = client.get(f"/api/v1/dossiers/{code}/events", headers=desk).json()
+    assert [e["action"] for e in events] == ["submit", "receive", "transfer"]
+    assert events[0]["actor"] == "tiepnhan.xa"
+
+
+def test_worklist_filters_pages_and_keeps_its_query_count(
+    client, desk, people, django_assert_max_num_queries
+):
+    for _ in range(5):
+        post(client, "/api/v1/dossiers", BODY, desk)
+    with django_assert_max_num_queries(6):  # auth, roles, the page; not one per dossier
+        page = client.get("/api/v1/dossiers?limit=3", headers=desk).json()
+    assert [item["code"][-4:] for item in page["items"]] == ["0005", "0004", "0003"]
+    rest = client.get(f"/api/v1/dossiers?limit=3&cursor={page['next_cursor']}", headers=desk)
+    assert [item["code"][-4:] for item in rest.json()["items"]] == ["0002", "0001"]
+    assert rest.json()["next_cursor"] is None
+    found = client.get("/api/v1/dossiers?search=089301000123", headers=desk).json()
+    assert len(found["items"]) == 5
+    none = client.get("/api/v1/dossiers?status=returned", headers=desk).json()
+    assert none["items"] == []
+    # Someone from another agency sees none of them.
+    assert (
+        client.get("/api/v1/dossiers", headers=bearer(client, "chuyenvien.stp")).json()["items"]
+        == []
+    )
+
+
+def test_public_lookup_shows_no_personal_data_and_is_rate_limited(client, desk, settings):
+    code = post(client, "/api/v1/dossiers", BODY, desk).json()["code"]
+    response = client.get(f"/api/v1/public/dossiers/{code}")
+    assert response.status_code == 200
+    data = response.json()
+    assert set(data) == {"code", "status", "status_code", "status_label", "procedure", "due_at"}
+    assert "Tuyết" not in response.content.decode()
+    assert client.get("/api/v1/public/dossiers/000.00.00.H01-000000-0000").status_code == 404
+    statuses = {client.get(f"/api/v1/public/dossiers/{code}").status_code for _ in range(40)}
+    assert 429 in statuses
+
+
+def test_procedures_and_agencies_are_public(client, procedures):
+    found = client.get("/api/v1/procedures?search=dang ky khai sinh").json()
+    assert found["count"] == 1 and found["items"][0]["national_code"] == "1.001193"
+    one = client.get("/api/v1/procedures/2.001417").json()
+    assert one["steps"][1]["agency"] == "000.00.13.H01" and one["version"] == 1
+    agencies = client.get("/api/v1/agencies").json()
+    assert {
+        "code": "000.03.50.H01",
+        "code_qd20": "H01.50.03",
+        "kind": "commune_committee",
+        "name": "Ủy ban nhân dân phường Long Xuyên",
+        "parent": "000.00.00.H01",
+    } in agencies
+    assert client.get("/api/v1/procedures/9.999999").status_code == 404
+
+
+def test_openapi_and_docs_without_a_cdn(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/dossiers/{key}/actions/{action}" in schema["paths"]
+    docs = client.get("/api/v1/docs").content.decode()
+    assert "cdn" not in docs.lower()
