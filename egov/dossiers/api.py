@@ -5,27 +5,28 @@ see answers 404 everywhere; the error shape is egov.api's.
 """
 
 import datetime
-from typing import Any, Literal
+from typing import IO, Any, Literal, cast
 
 from django.conf import settings
 from django.core import signing
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from django.http import FileResponse, HttpRequest
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja import Status as HttpStatus
 from ninja.throttling import AnonRateThrottle
 
 from .errors import DossierNotFoundError
 from .lifecycle import Action, Status
-from .models import Dossier
+from .models import Dossier, DossierDocument
 from .selectors import (
     WorklistFilters,
+    document_get,
     dossier_events,
     dossier_get,
     dossier_locate,
     dossier_worklist,
     open_task_of,
 )
-from .services import Applicant, Submitter, dossier_create, dossier_perform
+from .services import Applicant, Submitter, document_attach, dossier_create, dossier_perform
 
 router = Router(tags=["dossiers"])
 MAX_PAGE = 100
@@ -288,6 +289,59 @@ def perform(request: HttpRequest, key: str, action: Action, body: ActionIn) -> D
 @router.get("/dossiers/{key}/events", response=list[EventOut], summary="Nhật ký hồ sơ")
 def events(request: HttpRequest, key: str) -> Any:
     return list(dossier_events(dossier=dossier_get(actor=request.user, key=key)))
+
+
+class DocumentOut(Schema):
+    uuid: str
+    component: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    digitised: bool
+    uploaded_at: datetime.datetime
+
+    @staticmethod
+    def resolve_uuid(document: DossierDocument) -> str:
+        return str(document.uuid)
+
+
+@router.post("/dossiers/{key}/documents", response={201: DocumentOut}, summary="Thêm tệp vào hồ sơ")
+def attach(
+    request: HttpRequest,
+    key: str,
+    file: File[UploadedFile],
+    component: Form[str] = "",
+    digitised: Form[bool] = False,
+) -> HttpStatus[DossierDocument]:
+    document = document_attach(
+        actor=request.user,  # type: ignore[arg-type]
+        key=key,
+        stream=cast(IO[bytes], file),
+        name=file.name or "",
+        size=file.size or 0,
+        component=component,
+        digitised=digitised,
+    )
+    return HttpStatus(201, document)
+
+
+@router.get("/dossiers/{key}/documents", response=list[DocumentOut], summary="Tệp của hồ sơ")
+def documents(request: HttpRequest, key: str) -> Any:
+    return list(dossier_get(actor=request.user, key=key).documents.all())
+
+
+@router.get("/dossiers/{key}/documents/{document_uuid}", summary="Tải tệp của hồ sơ")
+def download(request: HttpRequest, key: str, document_uuid: str) -> FileResponse:
+    document = document_get(actor=request.user, key=key, document_uuid=document_uuid)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @router.get(

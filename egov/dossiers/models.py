@@ -350,3 +350,37 @@ class DailyCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day} {self.last}"
+
+
+def _document_path(document: "DossierDocument", filename: str) -> str:
+    # A random name: the applicant's file name never reaches the file system.
+    return f"dossiers/{document.dossier.reference}/{uuid.uuid4().hex}"
+
+
+class DossierDocument(models.Model):
+    """A file of the dossier: a component the procedure asks for, or another paper."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    component = models.CharField("thành phần", max_length=20, blank=True)
+    file = models.FileField(upload_to=_document_path, max_length=200)
+    name = models.CharField("tên tệp", max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    digitised = models.BooleanField("số hóa tại quầy", default=False)
+    reused_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reuses"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "tệp hồ sơ"
+        verbose_name_plural = "tệp hồ sơ"
+        ordering = ["dossier", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

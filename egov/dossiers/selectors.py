@@ -13,7 +13,7 @@ from egov.orgs.selectors import memberships_of
 
 from . import policies
 from .errors import DossierNotFoundError
-from .models import Dossier, DossierEvent, ProcessTask
+from .models import Dossier, DossierDocument, DossierEvent, ProcessTask
 
 
 def dossier_locate(*, key: str) -> Dossier:
@@ -114,3 +114,12 @@ def dossier_worklist(
 
 def dossier_events(*, dossier: Dossier) -> QuerySet[DossierEvent]:
     return dossier.events.order_by("seq")
+
+
+def document_get(*, actor: Actor, key: str, document_uuid: str) -> DossierDocument:
+    """A file of a dossier this person may see; DossierNotFoundError otherwise."""
+    dossier = dossier_get(actor=actor, key=key)
+    try:
+        return dossier.documents.get(uuid=uuid.UUID(document_uuid))
+    except (ValueError, DossierDocument.DoesNotExist):
+        raise DossierNotFoundError from None
