@@ -64,6 +64,7 @@ test: lint typecheck pytest
 
 bench: install-dev
 	$(BIN)/python -m bench.workcal
+	$(BIN)/python -m bench.intake
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -8,11 +8,17 @@ from django.utils import timezone
 from .models import OutboxMessage
 
 
-@transaction.atomic
 def outbox_put(*, topic: str, idempotency_key: str, payload: dict[str, Any]) -> OutboxMessage:
-    """Queue a message inside the caller's transaction: it leaves only if the change commits."""
-    message, _ = OutboxMessage.objects.get_or_create(
+    """Queue a message inside the caller's transaction: it leaves only if the change commits.
+
+    The key names the change that caused it (a dossier's event, say), so a second message with
+    the same key is a bug and fails loudly with the caller's transaction.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox_put must run inside the transaction of the change")
+    return OutboxMessage.objects.create(
+        topic=topic,
         idempotency_key=idempotency_key,
-        defaults={"topic": topic, "payload": payload, "next_attempt_at": timezone.now()},
+        payload=payload,
+        next_attempt_at=timezone.now(),
     )
-    return message
