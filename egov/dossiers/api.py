@@ -9,14 +9,19 @@ from typing import IO, Any, Literal, cast
 
 from django.conf import settings
 from django.core import signing
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja import Status as HttpStatus
 from ninja.throttling import AnonRateThrottle
 
+from egov.orgs.errors import UnknownAgencyError
+from egov.orgs.selectors import agency_get
+
+from . import policies
 from .errors import DossierNotFoundError
 from .lifecycle import Action, Status
 from .models import Dossier, DossierDocument
+from .printing import FORMS, tracking_book
 from .selectors import (
     WorklistFilters,
     document_get,
@@ -204,6 +209,14 @@ class PublicDossierOut(Schema):
         return Status(dossier.status).label
 
 
+FormName = Literal["01", "02", "03", "04", "05", "stop"]
+
+
+class PeriodQuery(Schema):
+    from_: datetime.date = Field(..., alias="from")
+    to: datetime.date
+
+
 # --------------------------------------------------------------------------- endpoints
 
 
@@ -341,6 +354,29 @@ def download(request: HttpRequest, key: str, document_uuid: str) -> FileResponse
         content_type=document.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.get("/dossiers/{key}/forms/{form}.pdf", summary="In phiếu (Mẫu 01–05, thông báo dừng)")
+def form_pdf(request: HttpRequest, key: str, form: FormName) -> HttpResponse:
+    dossier = dossier_get(actor=request.user, key=key)
+    return _pdf(FORMS[form](dossier), f"{form}-{dossier.code or dossier.reference}.pdf")
+
+
+@router.get("/agencies/{code}/tracking-book.pdf", summary="Sổ theo dõi hồ sơ (Mẫu 06)")
+def tracking_book_pdf(request: HttpRequest, code: str, period: Query[PeriodQuery]) -> HttpResponse:
+    agency = agency_get(code=code)
+    if not policies.can_read_agency_book(request.user, agency):
+        raise UnknownAgencyError(code)  # another agency's book: as if it did not exist
+    return _pdf(
+        tracking_book(agency, period.from_, period.to),
+        f"so-theo-doi-{code}-{period.from_:%Y%m%d}-{period.to:%Y%m%d}.pdf",
+    )
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
 

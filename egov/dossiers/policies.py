@@ -71,3 +71,9 @@ def acting_as(
     if Role.LEADER in working_roles or Role.LEADER in roles.get(dossier.competent_agency_id, set()):
         kinds.add(lifecycle.Actor.LEADER)
     return kinds
+
+
+def can_read_agency_book(actor: Actor, agency: Agency) -> bool:
+    """The tracking book (Mẫu 06) of a desk: its own staff, and province-wide readers."""
+    roles, province_wide = _roles_by_agency(actor)
+    return province_wide or agency.pk in roles

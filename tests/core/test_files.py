@@ -46,7 +46,9 @@ def test_safe_names():
 def test_check_upload_accepts_a_real_pdf():
     checked = check_upload(io.BytesIO(PDF), name="to khai.pdf", size=len(PDF), max_bytes=1000)
     assert (checked.name, checked.content_type, checked.size) == (
-        "to-khai.pdf", "application/pdf", len(PDF)
+        "to-khai.pdf",
+        "application/pdf",
+        len(PDF),
     )
     assert len(checked.sha256) == 64
 

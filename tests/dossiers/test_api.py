@@ -184,3 +184,36 @@ def test_openapi_and_docs_without_a_cdn(client):
     assert "/api/v1/dossiers/{key}/actions/{action}" in schema["paths"]
     docs = client.get("/api/v1/docs").content.decode()
     assert "cdn" not in docs.lower()
+
+
+def test_forms_print_for_who_may_see(client, desk):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    code = post(client, "/api/v1/dossiers", BODY, desk).json()["code"]
+    response = client.get(f"/api/v1/dossiers/{code}/forms/01.pdf", headers=desk)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = PdfReader(BytesIO(response.content)).pages[0].extract_text()
+    assert code in text and "Nguyễn Thị Ánh Tuyết" in text
+    not_yet = client.get(f"/api/v1/dossiers/{code}/forms/04.pdf", headers=desk)
+    assert not_yet.status_code == 422 and not_yet.json()["error"]["code"] == "form_not_available"
+    assert client.get(f"/api/v1/dossiers/{code}/forms/07.pdf", headers=desk).status_code == 422
+    stranger = bearer(client, "chuyenvien.stp")
+    assert client.get(f"/api/v1/dossiers/{code}/forms/01.pdf", headers=stranger).status_code == 404
+
+
+def test_tracking_book_for_the_desk_only(client, desk):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    code = post(client, "/api/v1/dossiers", BODY, desk).json()["code"]
+    url = "/api/v1/agencies/001.03.50.H01/tracking-book.pdf?from=2026-11-01&to=2026-11-30"
+    response = client.get(url, headers=desk)
+    assert response.status_code == 200
+    assert code in PdfReader(BytesIO(response.content)).pages[0].extract_text()
+    other = bearer(client, "chuyenvien.stp")
+    assert client.get(url, headers=other).status_code == 404
+    too_long = url.replace("from=2026-11-01", "from=2020-01-01")
+    assert client.get(too_long, headers=desk).status_code == 422

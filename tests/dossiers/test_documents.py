@@ -45,8 +45,7 @@ def test_the_desk_scans_a_paper_and_anyone_who_may_see_downloads_it(client, doss
     assert download["Content-Disposition"].startswith("attachment")
     assert download["X-Content-Type-Options"] == "nosniff"
     stranger = bearer(client, "chuyenvien.stp")
-    hidden = client.get(f"/api/v1/dossiers/{code}/documents/{document['uuid']}",
-                        headers=stranger)
+    hidden = client.get(f"/api/v1/dossiers/{code}/documents/{document['uuid']}", headers=stranger)
     assert hidden.status_code == 404
     listed = client.get(f"/api/v1/dossiers/{code}/documents", headers=desk).json()
     assert [d["component"] for d in listed] == ["TP02"]
