@@ -186,8 +186,18 @@ MOTCUA_WORKING_HOURS = env.str("MOTCUA_WORKING_HOURS", default="07:00-11:30,13:3
 MOTCUA_API_TOKEN_HOURS = env.int("MOTCUA_API_TOKEN_HOURS", default=8)
 MOTCUA_PUBLIC_LOOKUP_RATE = env.str("MOTCUA_PUBLIC_LOOKUP_RATE", default="30/m")
 MOTCUA_TOKEN_RATE = env.str("MOTCUA_TOKEN_RATE", default="10/m")
-# Uploads: the largest file accepted, in megabytes.
+# How many reverse proxies stand before the site: rate limits then read the client's address
+# from X-Forwarded-For; with 0 (the default) the header is ignored, so nobody can forge it.
+NINJA_NUM_PROXIES = env.int("MOTCUA_TRUSTED_PROXIES", default=0)
+# The address citizens reach the portal at, printed in the forms' QR codes.
+MOTCUA_PUBLIC_URL = env.str("MOTCUA_PUBLIC_URL", default="http://127.0.0.1:8000")
+# Uploads: the largest file accepted, in megabytes; the first handler stops a larger one early.
 MOTCUA_UPLOAD_MAX_MB = env.int("MOTCUA_UPLOAD_MAX_MB", default=20)
+FILE_UPLOAD_HANDLERS = [
+    "egov.core.files.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # The cache holds rate-limit counters: per process by default, Redis when scaled out
 # (CACHE_URL=redis://127.0.0.1:6379/1).

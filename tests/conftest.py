@@ -6,12 +6,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from egov.catalog.services import procedures_import
 from egov.orgs.models import Agency
 from egov.orgs.services import agency_upsert, staff_provision
 
 REFORM_DAY = datetime.date(2025, 7, 1)
+VN = datetime.timezone(datetime.timedelta(hours=7))
 PASSWORD = "Cong-dan-An-Giang-2026"
 
 PROVINCE = "000.00.00.H01"
@@ -136,13 +138,13 @@ BIRTH = {
                 "name": "child_full_name",
                 "label": "Họ, chữ đệm và tên của trẻ",
                 "type": "text",
-                "required": True,
+                "required": False,
             },
             {
                 "name": "child_gender",
                 "label": "Giới tính",
                 "type": "select",
-                "required": True,
+                "required": False,
                 "choices": [["male", "Nam"], ["female", "Nữ"]],
             },
         ]
@@ -241,3 +243,34 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="vi-VN")
     yield context.new_page()
     context.close()
+
+
+class Clock:
+    """Sets the time the services see (`timezone.now`), in the province's zone."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.now = datetime.datetime(2026, 11, 16, 8, 0, tzinfo=VN)  # a Monday morning
+        monkeypatch.setattr(timezone, "now", lambda: self.now)
+
+    def set(self, *args: int) -> None:
+        self.now = datetime.datetime(*args, tzinfo=VN)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    return Clock(monkeypatch)
+
+
+@pytest.fixture
+def people(staff: Any) -> dict[str, Any]:
+    """One person for each part of a dossier's life in the small province."""
+    return {
+        "desk": staff("tiepnhan.xa", COMMUNE_CENTER, "reception"),
+        "specialist": staff("chuyenvien.xa", COMMUNE, "specialist"),
+        "leader": staff("lanhdao.xa", COMMUNE, "leader"),
+        "police": staff("congan", POLICE, "specialist"),
+        "province_desk": staff("tiepnhan.tinh", CENTER, "reception"),
+        "justice": staff("chuyenvien.stp", JUSTICE, "specialist"),
+        "justice_leader": staff("lanhdao.stp", JUSTICE, "leader"),
+        "auditor": staff("thanhtra", PROVINCE, "auditor"),
+    }

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.throttling import AnonRateThrottle
+
+from egov.core.api_support import ScopedThrottle
 
 from .services import api_token_issue
 
@@ -21,7 +22,7 @@ class TokenOut(Schema):
     "/token",
     response=TokenOut,
     auth=None,
-    throttle=[AnonRateThrottle(settings.MOTCUA_TOKEN_RATE)],
+    throttle=[ScopedThrottle("token", settings.MOTCUA_TOKEN_RATE)],
     summary="Đổi tên đăng nhập và mật khẩu lấy mã truy cập (Bearer)",
 )
 def token(request: HttpRequest, credentials: Credentials) -> dict[str, str]:

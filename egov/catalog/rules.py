@@ -4,10 +4,14 @@ Each check returns the problems it finds as Vietnamese sentences, so the import 
 them in the file and the admin form can show them beside the fields.
 """
 
+import datetime
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
+from egov.core.identifiers import phone_problem
 from egov.core.workcal import WORKING_DAY_HOURS
 
 MAX_STEPS = 10
@@ -106,3 +110,51 @@ def is_inter_agency_step(
     if agency_code is not None:
         return agency_code != competent_agency_code
     return agency_kind not in {competent_agency_kind, "commune_service_center"}
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+MAX_FORM_TEXT = 2000
+
+
+def _value_problem(field: dict[str, Any], value: Any) -> str | None:
+    kind = field.get("type")
+    if kind in {"text", "textarea", "email", "phone"}:
+        if not isinstance(value, str) or len(value) > MAX_FORM_TEXT:
+            return f"phải là chữ, tối đa {MAX_FORM_TEXT} ký tự"
+        if kind == "email" and value and not _EMAIL.fullmatch(value):
+            return "không phải địa chỉ thư điện tử"
+        if kind == "phone" and value and (problem := phone_problem(value)):
+            return problem
+    elif kind == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return "phải là một số"
+    elif kind == "checkbox":
+        if not isinstance(value, bool):
+            return "phải là có hoặc không"
+    elif kind == "date":
+        try:
+            datetime.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return "phải là ngày dạng YYYY-MM-DD"
+    elif kind == "select" and value not in {choice[0] for choice in field.get("choices", [])}:
+        return "không có trong danh sách lựa chọn"
+    return None
+
+
+def form_data_problems(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, str]:
+    """The e-form's answers against the procedure's e-form schema, by field."""
+    fields = {field["name"]: field for field in schema.get("fields", [])}
+    problems = {
+        f"form_data.{name}": "không có trong tờ khai của thủ tục"
+        for name in data
+        if name not in fields
+    }
+    for name, field in fields.items():
+        value = data.get(name)
+        if value in (None, ""):
+            if field.get("required"):
+                problems[f"form_data.{name}"] = f"cần điền “{field.get('label', name)}”"
+            continue
+        if problem := _value_problem(field, value):
+            problems[f"form_data.{name}"] = problem
+    return problems

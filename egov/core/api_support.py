@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja.security import HttpBearer, django_auth
+from ninja.throttling import AnonRateThrottle
 
 from egov.accounts.services import api_token_user
 
@@ -26,3 +27,13 @@ AUTH = [BearerToken(), django_auth]
 
 def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+class ScopedThrottle(AnonRateThrottle):
+    """A per-client-address limit with its own counter, so one endpoint's visitors do not
+    use up another's allowance. The address comes from REMOTE_ADDR, or from the proxy's
+    X-Forwarded-For when NINJA_NUM_PROXIES (MOTCUA_TRUSTED_PROXIES) says how many to trust."""
+
+    def __init__(self, scope: str, rate: str) -> None:
+        self.scope = scope
+        super().__init__(rate)

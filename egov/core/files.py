@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO
 
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+
 from .errors import DomainError
 
 # Extension → the sniffed type it must be.
@@ -105,3 +108,16 @@ def check_upload(stream: IO[bytes], *, name: str, size: int, max_bytes: int) -> 
         digest.update(chunk)
     stream.seek(0)
     return CheckedFile(name=cleaned, content_type=sniffed, size=size, sha256=digest.hexdigest())
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Stops reading an upload as soon as it passes the size limit, before anything of it is
+    spooled to disk: a file that is too big costs a few chunks, not the whole disk."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > settings.MOTCUA_UPLOAD_MAX_MB * 1024 * 1024:
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None

@@ -12,9 +12,10 @@
 import datetime
 import re
 
-PERSONAL_ID_RE = re.compile(r"^\d{12}$")
-TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")
-PHONE_RE = re.compile(r"^(0|\+84)\d{9}$")
+# ASCII digits only, and fullmatch: "\d" would take other scripts' digits, "$" a newline.
+PERSONAL_ID_RE = re.compile(r"[0-9]{12}")
+TAX_CODE_RE = re.compile(r"[0-9]{10}(-[0-9]{3})?")
+PHONE_RE = re.compile(r"(0|\+84)[0-9]{9}")
 
 # The fourth digit: even for men, odd for women; the pair says the century.
 _CENTURY_BASE = {0: 1900, 2: 2000, 4: 2100, 6: 2200, 8: 2300}
@@ -27,7 +28,7 @@ def personal_id_problem(
 
     `gender` is "male" or "female" (or empty to skip that check).
     """
-    if not PERSONAL_ID_RE.match(number):
+    if not PERSONAL_ID_RE.fullmatch(number):
         return "Số định danh cá nhân phải gồm đúng 12 chữ số."
     code = int(number[3])
     century = _CENTURY_BASE[code - code % 2]
@@ -41,7 +42,7 @@ def personal_id_problem(
 
 
 def tax_code_problem(code: str) -> str | None:
-    if not TAX_CODE_RE.match(code):
+    if not TAX_CODE_RE.fullmatch(code):
         return "Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số (chi nhánh)."
     return None
 
@@ -52,6 +53,6 @@ def normalise_phone(phone: str) -> str:
 
 
 def phone_problem(phone: str) -> str | None:
-    if not PHONE_RE.match(normalise_phone(phone)):
+    if not PHONE_RE.fullmatch(normalise_phone(phone)):
         return "Số điện thoại phải gồm 10 chữ số bắt đầu bằng 0 (hoặc +84 và 9 chữ số)."
     return None

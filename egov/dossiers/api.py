@@ -8,26 +8,22 @@ import datetime
 from typing import IO, Any, Literal, cast
 
 from django.conf import settings
-from django.core import signing
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja import Status as HttpStatus
-from ninja.throttling import AnonRateThrottle
 
-from egov.orgs.errors import UnknownAgencyError
-from egov.orgs.selectors import agency_get
+from egov.core.api_support import ScopedThrottle
 
-from . import policies
-from .errors import DossierNotFoundError
 from .lifecycle import Action, Status
 from .models import Dossier, DossierDocument
 from .printing import FORMS, tracking_book
 from .selectors import (
     WorklistFilters,
+    agency_book_get,
     document_get,
     dossier_events,
     dossier_get,
-    dossier_locate,
+    dossier_public_get,
     dossier_worklist,
     open_task_of,
 )
@@ -35,7 +31,6 @@ from .services import Applicant, Submitter, document_attach, dossier_create, dos
 
 router = Router(tags=["dossiers"])
 MAX_PAGE = 100
-_CURSOR_SALT = "motcua.dossiers.cursor"
 
 
 # ----------------------------------------------------------------------------- schemas
@@ -47,7 +42,9 @@ class AddressIn(Schema):
 
 
 class ApplicantIn(Schema):
-    type: int = Field(1, ge=1, le=4)
+    type: int = Field(
+        ..., ge=1, le=4, description="1 công dân, 2 doanh nghiệp, 3 cơ quan, 4 tổ chức"
+    )
     full_name: str = Field("", max_length=255)
     name: str = Field("", max_length=255, description="tên tổ chức (loại 2, 3, 4)")
     id_number: str = Field("", max_length=12)
@@ -256,12 +253,6 @@ def create(request: HttpRequest, body: DossierIn) -> HttpStatus[Dossier]:
 
 @router.get("/dossiers", response=WorklistOut, summary="Danh sách hồ sơ (sổ công việc)")
 def worklist(request: HttpRequest, query: Query[WorklistQuery]) -> dict[str, Any]:
-    after_id = None
-    if query.cursor:
-        try:
-            after_id = int(signing.loads(query.cursor, salt=_CURSOR_SALT))
-        except (signing.BadSignature, ValueError, TypeError):
-            after_id = 0  # a forged cursor pages past the end: an empty page, no error
     items = dossier_worklist(
         actor=request.user,
         filters=WorklistFilters(
@@ -271,12 +262,11 @@ def worklist(request: HttpRequest, query: Query[WorklistQuery]) -> dict[str, Any
             procedure=query.procedure,
             search=query.search,
         ),
-        after_id=after_id,
+        after=query.cursor,
         limit=query.limit,
     )
-    next_cursor = (
-        signing.dumps(items[-1].pk, salt=_CURSOR_SALT) if len(items) == query.limit else None
-    )
+    # The cursor is the last dossier's reference: opaque, and no sequential number.
+    next_cursor = str(items[-1].reference) if len(items) == query.limit else None
     return {"items": items, "next_cursor": next_cursor}
 
 
@@ -365,9 +355,7 @@ def form_pdf(request: HttpRequest, key: str, form: FormName) -> HttpResponse:
 
 @router.get("/agencies/{code}/tracking-book.pdf", summary="Sổ theo dõi hồ sơ (Mẫu 06)")
 def tracking_book_pdf(request: HttpRequest, code: str, period: Query[PeriodQuery]) -> HttpResponse:
-    agency = agency_get(code=code)
-    if not policies.can_read_agency_book(request.user, agency):
-        raise UnknownAgencyError(code)  # another agency's book: as if it did not exist
+    agency = agency_book_get(actor=request.user, code=code)
     return _pdf(
         tracking_book(agency, period.from_, period.to),
         f"so-theo-doi-{code}-{period.from_:%Y%m%d}-{period.to:%Y%m%d}.pdf",
@@ -384,11 +372,8 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     "/public/dossiers/{code}",
     response=PublicDossierOut,
     auth=None,
-    throttle=[AnonRateThrottle(settings.MOTCUA_PUBLIC_LOOKUP_RATE)],
+    throttle=[ScopedThrottle("public_lookup", settings.MOTCUA_PUBLIC_LOOKUP_RATE)],
     summary="Tra cứu tình trạng hồ sơ (công khai, không có thông tin cá nhân)",
 )
 def public_lookup(request: HttpRequest, code: str) -> Dossier:
-    dossier = dossier_locate(key=code)
-    if dossier.code != code:  # known by its code only, never by a provisional reference
-        raise DossierNotFoundError
-    return dossier
+    return dossier_public_get(code=code)

@@ -31,13 +31,13 @@ _APPLICANT_NOTICES = frozenset(
 def sync_national_portal(event: DossierEvent) -> None:
     """The National Public Service Portal hears of every dossier and every step (DOMAIN §8)."""
     dossier = event.dossier
-    if dossier.code is None:
-        return  # the portal knows dossiers from their receipt on
     outbox_put(
         topic="dvcqg.dossier",
         idempotency_key=f"dvcqg:{dossier.pk}:{event.seq}",
         payload={
+            # Before receipt an online dossier is known by its reference (status 1, 3, 7).
             "code": dossier.code,
+            "reference": str(dossier.reference),
             "procedure": dossier.procedure.national_code,
             "status_code": NATIONAL_CODE[Status(dossier.status)],
             "action": event.action,

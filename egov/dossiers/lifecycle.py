@@ -3,8 +3,8 @@
 ```
                  receive / complete_supplement(intake)
   submitted ──────────────────────────────────────────► received ── transfer ──► processing
-   │  │  │                                                │   approve (immediate      │  ▲ forward
-   │  │  └─ request_supplement(intake) ─► supplement_     │   result procedures)      │  │ send_back
+   │  │  │                                                │   approve (decided at     │  ▲ forward
+   │  │  └─ request_supplement(intake) ─► supplement_     │   the desk)               │  │ send_back
    │  │                                   requested ◄─────┼───────────────────────────┤  │ apologize
    │  └─ refuse ─► refused (final)          │  ▲           ▼                           ├──┘
    └─ withdraw ─► withdrawn (final)         │  └─ request_supplement (≤ 3 working days)│
@@ -149,8 +149,9 @@ def _in_processing(facts: Facts) -> bool:
     return not facts.supplement_at_intake
 
 
-def _immediate(facts: Facts) -> bool:
-    return facts.immediate_result
+def _decided_at_desk(facts: Facts) -> bool:
+    """Immediate-result procedures, and those whose whole process is the desk's one step."""
+    return facts.immediate_result or not facts.has_next_step
 
 
 def _next_step(facts: Facts) -> bool:
@@ -174,93 +175,46 @@ def _result_unsigned(facts: Facts) -> bool:
 
 
 ST = Status
+# fmt: off
 TABLE: tuple[Rule, ...] = (
     _rule(ST.SUBMITTED, Action.RECEIVE, ST.RECEIVED, R),
     _rule(ST.SUBMITTED, Action.REFUSE, ST.REFUSED, R),
     _rule(ST.SUBMITTED, Action.REQUEST_SUPPLEMENT, ST.SUPPLEMENT_REQUESTED, R),
     _rule(ST.SUBMITTED, Action.WITHDRAW, ST.WITHDRAWN, A),
-    _rule(ST.RECEIVED, Action.TRANSFER, ST.PROCESSING, R),
-    _rule(
-        ST.RECEIVED,
-        Action.APPROVE,
-        ST.RESULT_READY,
-        R,
-        L,
-        guard=_immediate,
-        guard_name="immediate_result",
-    ),
+    _rule(ST.RECEIVED, Action.TRANSFER, ST.PROCESSING, R,
+          guard=_next_step, guard_name="has_next_step"),
+    _rule(ST.RECEIVED, Action.APPROVE, ST.RESULT_READY, R, L,
+          guard=_decided_at_desk, guard_name="decided_at_desk"),
     _rule(ST.RECEIVED, Action.WITHDRAW, ST.WITHDRAWN, A, R),
     _rule(ST.RECEIVED, Action.APOLOGIZE, ST.RECEIVED, L),
-    _rule(
-        ST.PROCESSING,
-        Action.FORWARD,
-        ST.PROCESSING,
-        S,
-        L,
-        guard=_next_step,
-        guard_name="has_next_step",
-    ),
-    _rule(
-        ST.PROCESSING,
-        Action.SEND_BACK,
-        ST.PROCESSING,
-        S,
-        L,
-        guard=_previous_step,
-        guard_name="has_previous_step",
-    ),
+    _rule(ST.PROCESSING, Action.FORWARD, ST.PROCESSING, S, L,
+          guard=_next_step, guard_name="has_next_step"),
+    _rule(ST.PROCESSING, Action.SEND_BACK, ST.PROCESSING, S, L,
+          guard=_previous_step, guard_name="has_previous_step"),
     _rule(ST.PROCESSING, Action.REQUEST_SUPPLEMENT, ST.SUPPLEMENT_REQUESTED, S, L),
     _rule(ST.PROCESSING, Action.REQUEST_OBLIGATION, ST.AWAITING_OBLIGATION, S, L),
     _rule(ST.PROCESSING, Action.STOP, ST.STOPPED, L),
-    _rule(
-        ST.PROCESSING, Action.APPROVE, ST.RESULT_READY, L, guard=_last_step, guard_name="last_step"
-    ),
+    _rule(ST.PROCESSING, Action.APPROVE, ST.RESULT_READY, L,
+          guard=_last_step, guard_name="last_step"),
     _rule(ST.PROCESSING, Action.WITHDRAW, ST.WITHDRAWN, A, R),
     _rule(ST.PROCESSING, Action.APOLOGIZE, ST.PROCESSING, L),
-    _rule(
-        ST.SUPPLEMENT_REQUESTED,
-        Action.COMPLETE_SUPPLEMENT,
-        ST.RECEIVED,
-        A,
-        R,
-        guard=_intake,
-        guard_name="supplement_at_intake",
-    ),
-    _rule(
-        ST.SUPPLEMENT_REQUESTED,
-        Action.COMPLETE_SUPPLEMENT,
-        ST.PROCESSING,
-        A,
-        R,
-        guard=_in_processing,
-        guard_name="supplement_in_processing",
-    ),
+    # At intake the completed dossier is received: the desk's to do, not the applicant's.
+    _rule(ST.SUPPLEMENT_REQUESTED, Action.COMPLETE_SUPPLEMENT, ST.RECEIVED, R,
+          guard=_intake, guard_name="supplement_at_intake"),
+    _rule(ST.SUPPLEMENT_REQUESTED, Action.COMPLETE_SUPPLEMENT, ST.PROCESSING, A, R,
+          guard=_in_processing, guard_name="supplement_in_processing"),
     _rule(ST.SUPPLEMENT_REQUESTED, Action.WITHDRAW, ST.WITHDRAWN, A, R),
     _rule(ST.SUPPLEMENT_REQUESTED, Action.STOP, ST.STOPPED, L, SYS),
-    _rule(
-        ST.AWAITING_OBLIGATION,
-        Action.CONFIRM_OBLIGATION,
-        ST.PROCESSING,
-        R,
-        S,
-        SYS,
-        guard=_result_unsigned,
-        guard_name="result_unsigned",
-    ),
-    _rule(
-        ST.AWAITING_OBLIGATION,
-        Action.CONFIRM_OBLIGATION,
-        ST.RESULT_READY,
-        R,
-        S,
-        SYS,
-        guard=_result_signed,
-        guard_name="result_signed",
-    ),
+    _rule(ST.AWAITING_OBLIGATION, Action.CONFIRM_OBLIGATION, ST.PROCESSING, R, S, SYS,
+          guard=_result_unsigned, guard_name="result_unsigned"),
+    _rule(ST.AWAITING_OBLIGATION, Action.CONFIRM_OBLIGATION, ST.RESULT_READY, R, S, SYS,
+          guard=_result_signed, guard_name="result_signed"),
     _rule(ST.AWAITING_OBLIGATION, Action.WITHDRAW, ST.WITHDRAWN, A, R),
     _rule(ST.AWAITING_OBLIGATION, Action.APOLOGIZE, ST.AWAITING_OBLIGATION, L),
+    # The applicant "returns" only an electronic result, by downloading it.
     _rule(ST.RESULT_READY, Action.RETURN_RESULT, ST.RETURNED, R, A, SYS),
 )
+# fmt: on
 
 
 def rules_from(status: Status) -> list[Rule]:

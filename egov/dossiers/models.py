@@ -157,6 +157,11 @@ class Dossier(models.Model):
     paid_online = models.BooleanField("thanh toán trực tuyến", default=False)
     # Optimistic locking: a write names the version it read.
     version = models.PositiveIntegerField("phiên bản", default=1)
+    # The last event's number and hash: a log cut short no longer ends where it should.
+    event_seq = models.PositiveIntegerField(default=0)
+    event_head = models.CharField(max_length=64, blank=True)
+    # Folded code, applicant name and ID number for worklist search (egov.core.text.fold).
+    search_text = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

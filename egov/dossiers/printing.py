@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.db.models.fields.json import KeyTextTransform
@@ -97,8 +98,9 @@ def vn_long_date(day: datetime.date) -> str:
 
 
 def lookup_path(key: str) -> str:
-    """The public look-up page of a dossier, by its code (or its reference before one)."""
-    return f"/tra-cuu/{key}/"
+    """The public look-up page of a dossier, by its code (or its reference before one): a full
+    address, so that a phone scanning the QR code opens it."""
+    return f"{settings.MOTCUA_PUBLIC_URL.rstrip('/')}/tra-cuu/{key}/"
 
 
 def _place_name(agency: Agency) -> str:

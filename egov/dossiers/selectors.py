@@ -4,12 +4,14 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
 from egov.core.hashchain import verify
-from egov.orgs.models import PROVINCE_WIDE_ROLES
+from egov.core.text import fold
+from egov.orgs.errors import UnknownAgencyError
+from egov.orgs.models import PROVINCE_WIDE_ROLES, Agency
 from egov.orgs.policies import Actor
-from egov.orgs.selectors import memberships_of
+from egov.orgs.selectors import agency_get, memberships_of
 
 from . import policies
 from .errors import DossierNotFoundError
@@ -50,13 +52,21 @@ def dossier_get(*, actor: Actor, key: str) -> Dossier:
 
 def event_chain_breaks(*, batch: int = 500) -> Iterator[tuple[str, int | None, str]]:
     """For every dossier: (its code or reference, the first broken event's index or None,
-    why). Reads the events in dossier order, a batch of dossiers at a time."""
-    dossiers = Dossier.objects.order_by("pk").only("pk", "code", "reference")
+    why). A chain must verify link by link and end at the head the dossier keeps, so a log
+    cut short is found as surely as a log changed."""
+    dossiers = Dossier.objects.order_by("pk").only(
+        "pk", "code", "reference", "event_seq", "event_head"
+    )
     for dossier in dossiers.iterator(chunk_size=batch):
-        events = DossierEvent.objects.filter(dossier=dossier).order_by("seq")
-        found = verify((e.prev_hash, e.hash, e.chained_content()) for e in events.iterator())
+        events = list(DossierEvent.objects.filter(dossier=dossier).order_by("seq"))
         label = dossier.code or str(dossier.reference)
-        yield (label, found.position, found.reason) if found else (label, None, "")
+        found = verify((e.prev_hash, e.hash, e.chained_content()) for e in events)
+        if found:
+            yield label, found.position, found.reason
+        elif len(events) != dossier.event_seq or (events and events[-1].hash != dossier.event_head):
+            yield label, len(events), "nhật ký bị cắt ngắn hoặc thiếu sự kiện cuối"
+        else:
+            yield label, None, ""
 
 
 def _visible_to(actor: Actor) -> QuerySet[Dossier]:
@@ -87,7 +97,7 @@ class WorklistFilters:
 
 
 def dossier_worklist(
-    *, actor: Actor, filters: WorklistFilters, after_id: int | None, limit: int
+    *, actor: Actor, filters: WorklistFilters, after: str | None, limit: int
 ) -> list[Dossier]:
     """A page of the dossiers this person may see, newest first, from after a cursor."""
     dossiers = _visible_to(actor)
@@ -99,12 +109,16 @@ def dossier_worklist(
         dossiers = dossiers.filter(due_soon=filters.due_soon)
     if filters.procedure:
         dossiers = dossiers.filter(procedure__national_code=filters.procedure)
-    if term := filters.search.strip():
-        dossiers = dossiers.filter(
-            Q(code=term) | Q(applicant_id_number=term) | Q(applicant_name__icontains=term)
-        )
-    if after_id is not None:
-        dossiers = dossiers.filter(pk__lt=after_id)
+    # Every word, accents or not, as the start of a word of the code, name or ID number.
+    for word in fold(filters.search).split()[:8]:
+        dossiers = dossiers.filter(search_text__contains=f" {word}")
+    if after:
+        # The page after a dossier named by its reference; an unknown one pages past the end.
+        try:
+            last = Dossier.objects.filter(reference=uuid.UUID(after)).values("pk")
+        except ValueError:
+            return []
+        dossiers = dossiers.filter(pk__lt=Subquery(last[:1]))
     return list(
         dossiers.select_related("procedure", "receiving_agency", "competent_agency").order_by(
             "-pk"
@@ -123,3 +137,21 @@ def document_get(*, actor: Actor, key: str, document_uuid: str) -> DossierDocume
         return dossier.documents.get(uuid=uuid.UUID(document_uuid))
     except (ValueError, DossierDocument.DoesNotExist):
         raise DossierNotFoundError from None
+
+
+def dossier_public_get(*, code: str) -> Dossier:
+    """What anyone holding a dossier's code may look up. By its code only: the provisional
+    reference of an online dossier is its owner's, not the public's."""
+    dossier = Dossier.objects.select_related("procedure").filter(code=code).first()
+    if dossier is None:
+        raise DossierNotFoundError
+    return dossier
+
+
+def agency_book_get(*, actor: Actor, code: str) -> Agency:
+    """The desk whose tracking book (Mẫu 06) this person may print; UnknownAgencyError for any
+    other, as if it did not exist."""
+    agency = agency_get(code=code)
+    if not policies.can_read_agency_book(actor, agency):
+        raise UnknownAgencyError(code)
+    return agency

@@ -1,5 +1,6 @@
 """Citizen pages: find a procedure and read what it asks. No rules here."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,6 +11,9 @@ from egov.catalog.errors import ProcedureNotFoundError
 from egov.catalog.models import CompetentLevel
 from egov.catalog.selectors import procedure_get, procedure_search, sector_list
 from egov.core.http import HtmxHttpRequest
+from egov.core.ratelimit import allow
+from egov.dossiers.errors import DossierNotFoundError
+from egov.dossiers.selectors import dossier_public_get
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
@@ -46,3 +50,24 @@ def procedure_detail(request: HttpRequest, national_code: str) -> HttpResponse:
     except ProcedureNotFoundError as error:
         raise Http404(error.message) from error
     return render(request, "portal/procedure.html", {"procedure": procedure})
+
+
+@require_GET
+def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
+    """Anyone with a dossier's code sees its status and due time, never personal data."""
+    code = (code or request.GET.get("ma", "")).strip()[:40]
+    context: dict[str, object] = {"code": code}
+    status = 200
+    if code:
+        if not allow(request, scope="lookup", rate=settings.MOTCUA_PUBLIC_LOOKUP_RATE):
+            context["error"] = "Bạn tra cứu quá nhiều lần; hãy thử lại sau ít phút."
+            status = 429
+        else:
+            try:
+                context["dossier"] = dossier_public_get(code=code)
+            except DossierNotFoundError:
+                context["error"] = (
+                    "Không tìm thấy hồ sơ có mã này. Hãy kiểm tra lại mã trên giấy hẹn."
+                )
+                status = 404
+    return render(request, "portal/lookup.html", context, status=status)

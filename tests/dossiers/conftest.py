@@ -2,12 +2,12 @@ import datetime
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from egov.dossiers.services import Applicant, dossier_create, dossier_perform
-from tests.conftest import CENTER, COMMUNE, COMMUNE_CENTER, JUSTICE, POLICE, PROVINCE
+from tests.conftest import VN, Clock
 
-VN = datetime.timezone(datetime.timedelta(hours=7))
+__all__ = ["CITIZEN", "VN", "Clock", "act"]
+
 
 CITIZEN = Applicant(
     type=1,
@@ -20,37 +20,6 @@ CITIZEN = Applicant(
     ward_code=30307,
     street="12 Trần Hưng Đạo",
 )
-
-
-class Clock:
-    """Sets the time the services see (`timezone.now`), in the province's zone."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.now = datetime.datetime(2026, 11, 16, 8, 0, tzinfo=VN)  # a Monday morning
-        monkeypatch.setattr(timezone, "now", lambda: self.now)
-
-    def set(self, *args: int) -> None:
-        self.now = datetime.datetime(*args, tzinfo=VN)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return Clock(monkeypatch)
-
-
-@pytest.fixture
-def people(staff: Any) -> dict[str, Any]:
-    """One person for each part of a dossier's life in the small province."""
-    return {
-        "desk": staff("tiepnhan.xa", COMMUNE_CENTER, "reception"),
-        "specialist": staff("chuyenvien.xa", COMMUNE, "specialist"),
-        "leader": staff("lanhdao.xa", COMMUNE, "leader"),
-        "police": staff("congan", POLICE, "specialist"),
-        "province_desk": staff("tiepnhan.tinh", CENTER, "reception"),
-        "justice": staff("chuyenvien.stp", JUSTICE, "specialist"),
-        "justice_leader": staff("lanhdao.stp", JUSTICE, "leader"),
-        "auditor": staff("thanhtra", PROVINCE, "auditor"),
-    }
 
 
 @pytest.fixture

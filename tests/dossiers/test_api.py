@@ -58,7 +58,7 @@ def test_token_needs_the_right_password(client, people):
         {"username": "tiepnhan.xa", "password": "sai"},
         content_type="application/json",
     )
-    assert response.status_code == 422
+    assert response.status_code == 401
     assert response.json()["error"]["message"] == "Tên đăng nhập hoặc mật khẩu không đúng."
 
 
@@ -217,3 +217,58 @@ def test_tracking_book_for_the_desk_only(client, desk):
     assert client.get(url, headers=other).status_code == 404
     too_long = url.replace("from=2026-11-01", "from=2020-01-01")
     assert client.get(too_long, headers=desk).status_code == 422
+
+
+def test_form_data_follows_the_procedures_e_form(client, desk):
+    wrong = {**BODY, "form_data": {"child_gender": "robot", "hobby": "bóng đá"}}
+    response = post(client, "/api/v1/dossiers", wrong, desk)
+    assert response.status_code == 422
+    fields = response.json()["error"]["fields"]
+    assert fields["form_data.child_gender"] == "không có trong danh sách lựa chọn"
+    assert fields["form_data.hobby"] == "không có trong tờ khai của thủ tục"
+    assert not Dossier.objects.exists()
+
+
+def test_the_cursor_names_no_sequential_number(client, desk):
+    for _ in range(3):
+        post(client, "/api/v1/dossiers", BODY, desk)
+    page = client.get("/api/v1/dossiers?limit=2", headers=desk).json()
+    first = Dossier.objects.order_by("pk").first()
+    assert page["next_cursor"] == str(Dossier.objects.get(code=page["items"][-1]["code"]).reference)
+    assert str(first.pk) not in page["next_cursor"].split("-")
+    forged = client.get("/api/v1/dossiers?cursor=not-a-cursor", headers=desk).json()
+    assert forged["items"] == []
+
+
+def test_rate_limits_ignore_forged_forwarding_and_keep_apart(client, desk):
+    code = post(client, "/api/v1/dossiers", BODY, desk).json()["code"]
+    statuses = {
+        client.get(
+            f"/api/v1/public/dossiers/{code}", headers={"X-Forwarded-For": f"10.0.0.{n}"}
+        ).status_code
+        for n in range(40)
+    }
+    assert 429 in statuses  # a new forged address each time does not reset the count
+    # Signing in keeps its own allowance.
+    token = client.post(
+        "/api/v1/auth/token",
+        {"username": "tiepnhan.xa", "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert token.status_code == 200
+
+
+def test_an_upload_past_the_limit_is_stopped(client, desk, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.MOTCUA_UPLOAD_MAX_MB = 1
+    code = post(client, "/api/v1/dossiers", BODY, desk).json()["code"]
+    big = b"%PDF-1.7\n" + b"0" * (2 * 1024 * 1024)
+    response = client.post(
+        f"/api/v1/dossiers/{code}/documents",
+        {"file": SimpleUploadedFile("lon.pdf", big)},
+        headers=desk,
+    )
+    assert response.status_code == 422
+    assert not list(tmp_path.rglob("*.pdf"))

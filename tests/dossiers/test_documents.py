@@ -69,3 +69,12 @@ def test_unknown_component_and_the_wrong_person_are_refused(client, dossier_code
     assert upload(client, code, desk, component="TP99").status_code == 422
     specialist = bearer(client, "chuyenvien.xa")  # the dossier is still at the desk
     assert upload(client, code, specialist).status_code == 403
+
+
+def test_only_the_desk_marks_papers_digitised(client, dossier_code, people):
+    code, desk = dossier_code
+    specialist = bearer(client, "chuyenvien.xa")
+    post(client, f"/api/v1/dossiers/{code}/actions/transfer", {"version": 2}, desk)
+    refused = upload(client, code, specialist, digitised="true")
+    assert refused.status_code == 403
+    assert upload(client, code, specialist).status_code == 201

@@ -53,6 +53,44 @@ def test_the_table_is_the_domain_table():
     assert {(rule.source, rule.action.value, rule.target) for rule in TABLE} == EXPECTED
 
 
+# DOMAIN §3 "who": R reception, S specialist, L leader, A applicant, sys the system.
+WHO = {
+    ("submitted", "receive"): "R",
+    ("submitted", "refuse"): "R",
+    ("submitted", "request_supplement"): "R",
+    ("submitted", "withdraw"): "A",
+    ("received", "transfer"): "R",
+    ("received", "approve"): "RL",
+    ("processing", "forward"): "SL",
+    ("processing", "send_back"): "SL",
+    ("processing", "request_supplement"): "SL",
+    ("processing", "request_obligation"): "SL",
+    ("processing", "stop"): "L",
+    ("processing", "approve"): "L",
+    ("processing", "apologize"): "L",
+    ("supplement_requested", "stop"): "L$",
+    ("result_ready", "return_result"): "RA$",
+}
+LETTERS = {"R": "reception", "S": "specialist", "L": "leader", "A": "applicant", "$": "system"}
+
+
+@pytest.mark.parametrize(("source", "action"), list(WHO))
+def test_who_may_take_each_action(source, action):
+    actors = {
+        actor.value
+        for rule in TABLE
+        if rule.source == source and rule.action == action
+        for actor in rule.actors
+    }
+    assert actors == {LETTERS[letter] for letter in WHO[(source, action)]}
+
+
+def test_receiving_is_never_the_applicants():
+    for rule in TABLE:
+        if rule.target == S.RECEIVED and rule.source != S.RECEIVED:
+            assert "applicant" not in {actor.value for actor in rule.actors}
+
+
 @pytest.mark.parametrize(("status", "action"), itertools.product(Status, Action))
 def test_every_pair_is_allowed_or_refused_with_a_clear_error(status, action):
     expected_targets = {to for (src, act, to) in EXPECTED if src == status and act == action}
@@ -82,7 +120,9 @@ def test_guards_pick_one_target():
     assert rule_for(S.SUPPLEMENT_REQUESTED, "complete_supplement", at_intake).target == S.RECEIVED
     assert rule_for(S.SUPPLEMENT_REQUESTED, "complete_supplement", later).target == S.PROCESSING
     with pytest.raises(IllegalActionError):
-        rule_for(S.RECEIVED, "approve", Facts(immediate_result=False))
+        rule_for(S.RECEIVED, "approve", Facts(immediate_result=False, has_next_step=True))
+    with pytest.raises(IllegalActionError):
+        rule_for(S.RECEIVED, "transfer", Facts(has_next_step=False))
     with pytest.raises(IllegalActionError):
         rule_for(S.PROCESSING, "approve", Facts(has_next_step=True))
 
@@ -96,7 +136,7 @@ def test_random_action_sequences_never_reach_an_undefined_state(steps):
             rule = rule_for(status, action, facts)
         except IllegalActionError:
             continue
-        assert rule.target in Status.values
+        assert rule.source == status  # the rule found is one from where the dossier is
         status = rule.target
         if status in FINAL:
             assert all(not _allowed(status, a, f) for a in Action for f in ALL_FACTS)

@@ -32,7 +32,8 @@ def test_counter_dossier_is_received_at_once(counter_dossier):
     assert (task.position, task.agency.code, task.finished_at) == (1, "001.03.50.H01", None)
     assert list(dossier.events.values_list("action", flat=True)) == ["submit", "receive"]
     assert [f.amount for f in dossier.fees.all()] == [0]
-    assert OutboxMessage.objects.filter(topic="dvcqg.dossier").count() == 1
+    # The national portal hears of every step: the submission and the receipt.
+    assert OutboxMessage.objects.filter(topic="dvcqg.dossier").count() == 2
     assert OutboxMessage.objects.filter(topic="notify.applicant").count() == 1
 
 
@@ -287,3 +288,52 @@ def test_one_open_task_at_a_time(counter_dossier, people):
     assert (
         ProcessTask.objects.filter(dossier=counter_dossier, finished_at__isnull=True).count() == 1
     )
+
+
+def test_waiting_to_pay_is_not_the_agencys_time(counter_dossier, people, clock):
+    dossier = counter_dossier  # due Tue 17/11 08:00
+    act(dossier, "transfer", people["desk"])
+    clock.set(2026, 11, 16, 9, 0)
+    act(dossier, "request_obligation", people["specialist"], note="Nộp lệ phí")
+    clock.set(2026, 11, 20, 8, 0)  # paid four days later
+    act(dossier, "confirm_obligation", people["desk"])
+    dossier.refresh_from_db()
+    # 7 working hours were left at 09:00 Monday: from 08:00 Friday they end at 17:00.
+    assert local(dossier.due_at) == local(dossier.original_due_at) == "2026-11-20 17:00"
+    act(dossier, "forward", people["specialist"])
+    act(dossier, "forward", people["police"])
+    clock.set(2026, 11, 20, 9, 0)
+    act(dossier, "approve", people["leader"])
+    dossier.refresh_from_db()
+    assert dossier.outcome == "on_time"
+    assert "late" not in set(dossier.tasks.values_list("outcome", flat=True))
+
+
+def test_an_intake_supplement_is_not_counted_against_the_agency(
+    procedures, people, clock, django_user_model
+):
+    citizen = django_user_model.objects.create_user("congdan", password="x")
+    dossier = dossier_create(
+        actor=citizen,
+        procedure_code="1.001193",
+        channel="online",
+        applicant=CITIZEN,
+        return_method="online",
+        agency_code="001.03.50.H01",
+    )
+    act(dossier, "request_supplement", people["desk"], note="Thiếu tờ khai")
+    act(dossier, "complete_supplement", people["desk"])
+    act(dossier, "transfer", people["desk"])
+    act(dossier, "request_supplement", people["specialist"], note="Thiếu giấy chứng sinh")
+    act(dossier, "complete_supplement", people["desk"])
+    dossier.refresh_from_db()
+    assert dossier.supplement_count == 1
+
+
+def test_a_log_cut_short_is_found(counter_dossier, people):
+    act(counter_dossier, "transfer", people["desk"])
+    DossierEvent.objects.filter(dossier=counter_dossier, seq=3).delete()
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_events", stderr=err)
+    assert "cắt ngắn" in err.getvalue()

@@ -152,7 +152,7 @@ WALKS += [
         "leader",
         {"note": "Chờ", "new_due_at": datetime.datetime(2026, 11, 20, 9, 0, tzinfo=VN)},
     ),
-    ("supplement_requested", "complete_supplement", "received", intake_supplement, "citizen", {}),
+    ("supplement_requested", "complete_supplement", "received", intake_supplement, "desk", {}),
     (
         "supplement_requested",
         "complete_supplement",
@@ -314,3 +314,58 @@ def test_random_walks_keep_every_invariant(procedures, people, clock, steps):
             assert calendar.working_minutes_between(clock.now, dossier.due_at) == remaining
     events = dossier.events.order_by("seq")
     assert verify((e.prev_hash, e.hash, e.chained_content()) for e in events) is None
+
+
+def test_the_applicant_does_only_what_is_theirs(procedures, people, clock, citizen):
+    from egov.core.errors import NotAllowedError
+
+    asked = intake_supplement(people, citizen)
+    with pytest.raises(NotAllowedError):  # receiving is the desk's, even after a supplement
+        act(asked, "complete_supplement", citizen)
+    own = online(people, citizen)
+    act(own, "receive", people["desk"])
+    act(own, "transfer", people["desk"])
+    act(own, "forward", people["specialist"])
+    act(own, "forward", people["police"])
+    act(own, "approve", people["leader"])
+    own.refresh_from_db()
+    own.return_method = "counter"  # a paper result, handed over at the desk
+    own.save(update_fields=["return_method"])
+    with pytest.raises(NotAllowedError):
+        act(own, "return_result", citizen)
+    own.return_method = "online"  # an electronic result: downloading it is the return
+    own.save(update_fields=["return_method"])
+    act(own, "return_result", citizen)
+
+
+def test_a_one_step_procedure_is_decided_at_the_desk(procedures, people, clock):
+    from egov.catalog.services import procedures_import
+    from egov.dossiers.lifecycle import IllegalActionError
+    from tests.conftest import BIRTH, catalogue
+
+    one_step = {
+        **BIRTH,
+        "national_code": "1.000001",
+        "time_limit": {"value": 1, "unit": "working_days"},
+        "steps": [
+            {
+                "name": "Giải quyết tại Bộ phận Một cửa",
+                "agency_kind": "commune_service_center",
+                "role": "reception",
+                "hours": 8,
+            }
+        ],
+    }
+    procedures_import(data=catalogue(one_step))
+    dossier = dossier_create(
+        actor=people["desk"],
+        procedure_code="1.000001",
+        channel="counter",
+        applicant=CITIZEN,
+        return_method="counter",
+    )
+    with pytest.raises(IllegalActionError):  # no step to transfer to
+        act(dossier, "transfer", people["desk"])
+    act(dossier, "approve", people["desk"])
+    dossier.refresh_from_db()
+    assert dossier.status == "result_ready"

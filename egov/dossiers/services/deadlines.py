@@ -54,5 +54,11 @@ def deadlines_flag(*, now: datetime.datetime) -> FlagCounts:
         .filter(Q(overdue=True) | Q(due_soon=True))
         .update(overdue=False, due_soon=False)
     )
-    tasks = _flag(ProcessTask.objects.filter(finished_at__isnull=True), now=now, soon=soon)
+    open_tasks = ProcessTask.objects.filter(finished_at__isnull=True)
+    tasks = _flag(open_tasks.filter(dossier__clock_state=ClockState.RUNNING), now=now, soon=soon)
+    tasks += (
+        open_tasks.exclude(dossier__clock_state=ClockState.RUNNING)
+        .filter(Q(overdue=True) | Q(due_soon=True))
+        .update(overdue=False, due_soon=False)
+    )
     return FlagCounts(dossiers_changed=dossiers, tasks_changed=tasks)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from egov.core.errors import NotAllowedError
-from egov.core.files import check_upload
+from egov.core.files import CheckedFile, check_upload
 
 from .. import lifecycle, policies
 from ..errors import DossierNotFoundError, DossierRuleError
@@ -23,7 +23,6 @@ _APPLICANT_STATUSES = frozenset({Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED})
 _WORKER_STATUSES = frozenset({Status.PROCESSING, Status.AWAITING_OBLIGATION})
 
 
-@transaction.atomic(durable=True)
 def document_attach(
     *,
     actor: User,
@@ -34,17 +33,48 @@ def document_attach(
     component: str = "",
     digitised: bool = False,
 ) -> DossierDocument:
+    """Check the file, then record it. The file is written to storage inside the recording
+    transaction; if that transaction fails, the file is removed again, so no orphan stays."""
     checked = check_upload(
         stream, name=name, size=size, max_bytes=settings.MOTCUA_UPLOAD_MAX_MB * 1024 * 1024
     )
+    stored: list[str] = []
+    try:
+        return _record(
+            actor=actor,
+            key=key,
+            stream=stream,
+            checked=checked,
+            component=component,
+            digitised=digitised,
+            stored=stored,
+        )
+    except BaseException:
+        for path in stored:
+            DossierDocument.file.field.storage.delete(path)
+        raise
+
+
+@transaction.atomic(durable=True)
+def _record(
+    *,
+    actor: User,
+    key: str,
+    stream: IO[bytes],
+    checked: CheckedFile,
+    component: str,
+    digitised: bool,
+    stored: list[str],
+) -> DossierDocument:
     dossier = Dossier.objects.select_for_update().get(pk=dossier_locate(key=key).pk)
     open_task = open_task_of(dossier)
     if not policies.can_view(actor, dossier, open_task):
         raise DossierNotFoundError
     status = Status(dossier.status)
     kinds = policies.acting_as(actor, dossier, open_task)
+    at_desk = lifecycle.Actor.RECEPTION in kinds
     allowed = status not in FINAL and (
-        lifecycle.Actor.RECEPTION in kinds
+        at_desk
         or (lifecycle.Actor.APPLICANT in kinds and status in _APPLICANT_STATUSES)
         or (
             kinds & {lifecycle.Actor.SPECIALIST, lifecycle.Actor.LEADER}
@@ -53,6 +83,9 @@ def document_attach(
     )
     if not allowed:
         raise NotAllowedError("Bạn không thể thêm tệp vào hồ sơ này lúc này.")
+    if digitised and not at_desk:
+        # Digitised means scanned from paper at the desk; the national indicators count it.
+        raise NotAllowedError("Chỉ cán bộ tiếp nhận đánh dấu giấy tờ số hóa tại quầy.")
     components = {doc["code"] for doc in dossier.procedure_revision.content["documents"]}
     if component and component not in components:
         raise DossierRuleError(
@@ -71,10 +104,9 @@ def document_attach(
         uploaded_at=now,
     )
     document.file.save(checked.name, File(stream), save=False)
+    stored.append(document.file.name)
     document.save()
-    if digitised and not dossier.digitised:
-        dossier.digitised = True
-        dossier.save(update_fields=["digitised"])
+    dossier.digitised = dossier.digitised or digitised
     write_event(
         dossier,
         actor=actor,
@@ -90,4 +122,5 @@ def document_attach(
             "digitised": digitised,
         },
     )
+    dossier.save(update_fields=["digitised", "event_seq", "event_head"])
     return document

@@ -89,7 +89,6 @@ def perform_locked(
     EFFECTS[rule.action](context)
     dossier.status = rule.target
     dossier.version += 1
-    dossier.save()
     event = write_event(
         dossier,
         actor=actor,
@@ -97,9 +96,11 @@ def perform_locked(
         source=source,
         target=rule.target,
         at=context.now,
-        note=note,
+        note=context.note,
         payload=context.payload,
     )
+    # The whole row, which this transaction holds locked: the effects touch many fields.
+    dossier.save()
     handlers.dispatch(event)
     return dossier
 
@@ -115,10 +116,11 @@ def write_event(
     note: str,
     payload: dict[str, Any],
 ) -> DossierEvent:
-    last = dossier.events.order_by("-seq").first()
+    """Append one event to the dossier's chain. The dossier keeps the chain's head (number
+    and hash); the caller saves the dossier, whose row it holds locked."""
     event = DossierEvent(
         dossier=dossier,
-        seq=(last.seq + 1) if last else 1,
+        seq=dossier.event_seq + 1,
         action=action,
         from_status=source,
         to_status=target,
@@ -127,10 +129,11 @@ def write_event(
         at=at,
         note=note,
         payload=payload,
-        prev_hash=last.hash if last else GENESIS,
+        prev_hash=dossier.event_head or GENESIS,
     )
     event.hash = entry_hash(event.prev_hash, event.chained_content())
     event.save()
+    dossier.event_seq, dossier.event_head = event.seq, event.hash
     return event
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from egov.core import workcal
 from egov.core.errors import NotAllowedError
+from egov.core.text import fold
 from egov.orgs.models import Agency, AgencyKind
 from egov.orgs.selectors import agency_get
 
@@ -30,6 +31,7 @@ from ..models import (
     DossierFee,
     Outcome,
     ProcessTask,
+    ReturnMethod,
     SupplementRequest,
 )
 
@@ -168,6 +170,8 @@ def _receive(context: ActionContext) -> None:
     dossier = context.dossier
     dossier.received_at = context.now
     dossier.code = _next_code(dossier.receiving_agency, timezone.localtime(context.now).date())
+    # The code whole (one word, for a pasted code) and in its parts (for "0007" or "261116").
+    dossier.search_text += f" {dossier.code.lower()} {fold(dossier.code)}"
     _start_clock(context, context.now)
     DossierFee.objects.bulk_create(
         DossierFee(
@@ -211,7 +215,10 @@ def _request_supplement(context: ActionContext) -> None:
         requested_at=context.now,
         requested_by=context.actor,
     )
-    dossier.supplement_count += 1
+    if not at_intake:
+        # Counted for QĐ 766 ("more than one supplement request is late"): requests made
+        # while processing, not the desk's intake check.
+        dossier.supplement_count += 1
     context.payload["at_intake"] = at_intake
 
 
@@ -277,8 +284,25 @@ def _request_obligation(context: ActionContext) -> None:
     context.payload["remaining_minutes"] = dossier.clock_remaining_minutes
 
 
+def _shifted(
+    context: ActionContext, due: datetime.datetime, paused_at: datetime.datetime
+) -> datetime.datetime:
+    """A due time moved by the working time a pause took: what was left then is left now."""
+    calendar = context.calendar
+    return calendar.resume(context.now, calendar.remaining_at(due, paused_at))
+
+
 def _confirm_obligation(context: ActionContext) -> None:
     dossier = context.dossier
+    paused_at = dossier.paused_at or context.now
+    # The time waiting for the applicant to pay is not the agency's: the original due time
+    # (what on-time figures use) and the current step's due time move with the due time.
+    if dossier.original_due_at is not None:
+        dossier.original_due_at = _shifted(context, dossier.original_due_at, paused_at)
+    if context.open_task is not None:
+        task = context.open_task
+        task.due_at = _shifted(context, task.due_at, paused_at)
+        task.save(update_fields=["due_at"])
     dossier.due_at = context.calendar.resume(context.now, dossier.clock_remaining_minutes or 0)
     dossier.clock_state = ClockState.RUNNING
     dossier.clock_remaining_minutes = None
@@ -349,7 +373,13 @@ def _apologize(context: ActionContext) -> None:
 
 
 def _return_result(context: ActionContext) -> None:
-    context.dossier.returned_at = context.now
+    dossier = context.dossier
+    kinds = policies.acting_as(context.actor, dossier, context.open_task)
+    if kinds == {lifecycle.Actor.APPLICANT} and dossier.return_method != ReturnMethod.ONLINE:
+        # Only an electronic result is "returned" by the applicant's download; a paper one is
+        # handed over at the desk or delivered by the post.
+        raise NotAllowedError("Kết quả bản giấy do Bộ phận Một cửa hoặc bưu điện trả.")
+    dossier.returned_at = context.now
 
 
 def _require_note(context: ActionContext, message: str) -> str:

@@ -9,13 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from egov.catalog.models import Procedure
+from egov.catalog.rules import form_data_problems
 from egov.catalog.selectors import procedure_in_force
 from egov.core.errors import NotAllowedError
 from egov.core.identifiers import personal_id_problem, phone_problem, tax_code_problem
+from egov.core.text import fold
 from egov.orgs.models import SERVICE_CENTER_KINDS, Agency, AgencyKind, Role
 from egov.orgs.selectors import agency_get, memberships_of
 
-from .. import policies
+from .. import handlers, policies
 from ..errors import (
     DossierRuleError,
 )
@@ -150,6 +152,10 @@ def dossier_create(
         )
     procedure = procedure_in_force(national_code=procedure_code)
     _check_channel(procedure, channel, return_method)
+    if problems := form_data_problems(procedure.form_schema, form_data or {}):
+        raise DossierRuleError(
+            "Tờ khai chưa đúng với thủ tục.", code="invalid_form_data", fields=problems
+        )
     desk = _receiving_desk(actor=actor, agency_code=agency_code, channel=channel)
     dossier = Dossier.objects.create(
         procedure=procedure,
@@ -180,8 +186,9 @@ def dossier_create(
         status=Status.SUBMITTED,
         form_data=form_data or {},
         submitted_at=timezone.now(),
+        search_text=" " + fold(f"{applicant.name} {applicant.id_number} {applicant.tax_code}"),
     )
-    write_event(
+    event = write_event(
         dossier,
         actor=actor,
         action="submit",
@@ -191,6 +198,8 @@ def dossier_create(
         note="",
         payload={"channel": channel},
     )
+    dossier.save(update_fields=["event_seq", "event_head"])
+    handlers.dispatch(event)
     if channel != Channel.ONLINE:
         perform_locked(dossier, action=Action.RECEIVE, actor=actor, note="", params={})
     return dossier
