@@ -206,6 +206,25 @@ class PublicDossierOut(Schema):
         return Status(dossier.status).label
 
 
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: dict[str, str]
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+# What the error handlers of egov.api answer, declared for the OpenAPI description.
+ERRORS: dict[int, type[Schema]] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
 FormName = Literal["01", "02", "03", "04", "05", "stop"]
 
 
@@ -217,7 +236,7 @@ class PeriodQuery(Schema):
 # --------------------------------------------------------------------------- endpoints
 
 
-@router.post("/dossiers", response={201: DossierOut}, summary="Nộp hoặc tiếp nhận hồ sơ")
+@router.post("/dossiers", response={201: DossierOut, **ERRORS}, summary="Nộp hoặc tiếp nhận hồ sơ")
 def create(request: HttpRequest, body: DossierIn) -> HttpStatus[Dossier]:
     applicant = body.applicant
     dossier = dossier_create(
@@ -270,12 +289,16 @@ def worklist(request: HttpRequest, query: Query[WorklistQuery]) -> dict[str, Any
     return {"items": items, "next_cursor": next_cursor}
 
 
-@router.get("/dossiers/{key}", response=DossierOut, summary="Một hồ sơ")
+@router.get("/dossiers/{key}", response={200: DossierOut, **ERRORS}, summary="Một hồ sơ")
 def detail(request: HttpRequest, key: str) -> Dossier:
     return dossier_get(actor=request.user, key=key)
 
 
-@router.post("/dossiers/{key}/actions/{action}", response=DossierOut, summary="Thao tác trên hồ sơ")
+@router.post(
+    "/dossiers/{key}/actions/{action}",
+    response={200: DossierOut, **ERRORS},
+    summary="Thao tác trên hồ sơ",
+)
 def perform(request: HttpRequest, key: str, action: Action, body: ActionIn) -> Dossier:
     return dossier_perform(
         key=key,
@@ -309,7 +332,9 @@ class DocumentOut(Schema):
         return str(document.uuid)
 
 
-@router.post("/dossiers/{key}/documents", response={201: DocumentOut}, summary="Thêm tệp vào hồ sơ")
+@router.post(
+    "/dossiers/{key}/documents", response={201: DocumentOut, **ERRORS}, summary="Thêm tệp vào hồ sơ"
+)
 def attach(
     request: HttpRequest,
     key: str,
