@@ -27,7 +27,14 @@ from .selectors import (
     dossier_worklist,
     open_task_of,
 )
-from .services import Applicant, Submitter, document_attach, dossier_create, dossier_perform
+from .services import (
+    Applicant,
+    Submitter,
+    document_attach,
+    dossier_create,
+    dossier_perform,
+    task_assign,
+)
 
 router = Router(tags=["dossiers"])
 MAX_PAGE = 100
@@ -91,6 +98,7 @@ class TaskOut(Schema):
     name: str
     agency: str = Field(..., alias="agency.code")
     role: str
+    assignee: str | None = Field(None, alias="assignee.username")
     started_at: datetime.datetime
     due_at: datetime.datetime
 
@@ -310,6 +318,26 @@ def perform(request: HttpRequest, key: str, action: Action, body: ActionIn) -> D
         new_due_at=body.new_due_at,
         result_signed=body.result_signed,
     )
+
+
+class AssignIn(Schema):
+    version: int
+    assignee: str = Field(..., max_length=150, description="tên đăng nhập của cán bộ")
+
+
+@router.post(
+    "/dossiers/{key}/assign",
+    response={200: DossierOut, **ERRORS},
+    summary="Lãnh đạo giao bước đang xử lý cho cán bộ",
+)
+def assign(request: HttpRequest, key: str, body: AssignIn) -> Dossier:
+    task_assign(
+        actor=request.user,  # type: ignore[arg-type]
+        key=key,
+        version=body.version,
+        assignee_username=body.assignee,
+    )
+    return dossier_get(actor=request.user, key=key)
 
 
 @router.get("/dossiers/{key}/events", response=list[EventOut], summary="Nhật ký hồ sơ")

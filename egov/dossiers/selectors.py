@@ -38,7 +38,9 @@ def dossier_locate(*, key: str) -> Dossier:
 
 
 def open_task_of(dossier: Dossier) -> ProcessTask | None:
-    return dossier.tasks.filter(finished_at__isnull=True).select_related("agency").first()
+    return (
+        dossier.tasks.filter(finished_at__isnull=True).select_related("agency", "assignee").first()
+    )
 
 
 def dossier_get(*, actor: Actor, key: str) -> Dossier:

@@ -272,3 +272,24 @@ def test_an_upload_past_the_limit_is_stopped(client, desk, settings, tmp_path):
     )
     assert response.status_code == 422
     assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_the_leader_hands_the_step_to_an_officer(client, desk, people, staff):
+    staff("chuyenvien2.xa", "000.03.50.H01", "specialist")
+    code = post(client, "/api/v1/dossiers", BODY, desk).json()["code"]
+    post(client, f"/api/v1/dossiers/{code}/actions/transfer", {"version": 2}, desk)
+    leader = bearer(client, "lanhdao.xa")
+    url = f"/api/v1/dossiers/{code}/assign"
+    done = post(client, url, {"version": 3, "assignee": "chuyenvien2.xa"}, leader)
+    assert done.status_code == 200, done.content
+    assert done.json()["current_task"]["assignee"] == "chuyenvien2.xa"
+    assert done.json()["version"] == 4
+    stale = post(client, url, {"version": 3, "assignee": "chuyenvien.xa"}, leader)
+    assert stale.status_code == 409
+    wrong_place = post(client, url, {"version": 4, "assignee": "chuyenvien.stp"}, leader)
+    assert wrong_place.status_code == 422  # not an officer of that agency
+    specialist = bearer(client, "chuyenvien.xa")
+    not_a_leader = post(client, url, {"version": 4, "assignee": "chuyenvien.xa"}, specialist)
+    assert not_a_leader.status_code == 403
+    events = client.get(f"/api/v1/dossiers/{code}/events", headers=desk).json()
+    assert events[-1]["action"] == "assign"

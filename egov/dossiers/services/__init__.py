@@ -6,8 +6,16 @@ one hash-chained `DossierEvent`, and hand the event to the handlers, which write
 All in one transaction: it happens whole or not at all.
 """
 
+from .assignment import task_assign
 from .documents import document_attach
 from .door import dossier_perform
 from .intake import Applicant, Submitter, dossier_create
 
-__all__ = ["Applicant", "Submitter", "document_attach", "dossier_create", "dossier_perform"]
+__all__ = [
+    "Applicant",
+    "Submitter",
+    "document_attach",
+    "dossier_create",
+    "dossier_perform",
+    "task_assign",
+]
