@@ -3,6 +3,8 @@
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet, Subquery
 
@@ -13,7 +15,7 @@ from egov.orgs.models import PROVINCE_WIDE_ROLES, Agency
 from egov.orgs.policies import Actor
 from egov.orgs.selectors import agency_get, memberships_of
 
-from . import policies
+from . import lifecycle, policies
 from .errors import DossierNotFoundError
 from .models import Dossier, DossierDocument, DossierEvent, ProcessTask
 
@@ -41,6 +43,51 @@ def open_task_of(dossier: Dossier) -> ProcessTask | None:
     return (
         dossier.tasks.filter(finished_at__isnull=True).select_related("agency", "assignee").first()
     )
+
+
+# A procedure whose limit is this many working hours or fewer gives its result at the desk
+# (giải quyết ngay): a decision of ours, documented in docs/ARCHITECTURE.md.
+IMMEDIATE_RESULT_HOURS = Decimal(4)
+
+
+def process_steps(dossier: Dossier) -> list[dict[str, Any]]:
+    """The process as it stood when the dossier was received (its procedure revision)."""
+    steps: list[dict[str, Any]] = dossier.procedure_revision.content["steps"]
+    return steps
+
+
+def is_immediate_result(content: dict[str, Any]) -> bool:
+    limit = content["time_limit"]
+    return limit["unit"] == "hours" and Decimal(str(limit["value"])) <= IMMEDIATE_RESULT_HOURS
+
+
+def dossier_facts(dossier: Dossier, open_task: ProcessTask | None) -> lifecycle.Facts:
+    """What the lifecycle's guards need to know of a dossier now."""
+    steps = process_steps(dossier)
+    position = open_task.position if open_task else 0
+    supplement = dossier.supplements.filter(completed_at__isnull=True).last()
+    return lifecycle.Facts(
+        supplement_at_intake=bool(supplement and supplement.at_intake),
+        immediate_result=is_immediate_result(dossier.procedure_revision.content),
+        has_next_step=position < len(steps),
+        has_previous_step=position > 2,  # step 1 is the desk's; it is never reopened
+        result_signed=dossier.result_signed,
+    )
+
+
+def actions_available(*, actor: Actor, dossier: Dossier) -> list[lifecycle.Rule]:
+    """Exactly the actions this person may take on this dossier now: the lifecycle's rules from
+    its status whose guard holds and whose actors the person is. The door checks the same."""
+    open_task = open_task_of(dossier)
+    facts = dossier_facts(dossier, open_task)
+    kinds = policies.acting_as(actor, dossier, open_task)
+    available = []
+    for rule in lifecycle.rules_from(lifecycle.Status(dossier.status)):
+        if rule.guard is not None and not rule.guard(facts):
+            continue
+        if rule.actors & kinds:
+            available.append(rule)
+    return available
 
 
 def dossier_get(*, actor: Actor, key: str) -> Dossier:

@@ -20,10 +20,9 @@ from ..lifecycle import Action, Status
 from ..models import (
     Dossier,
     DossierEvent,
-    ProcessTask,
 )
-from ..selectors import dossier_locate, open_task_of
-from .effects import EFFECTS, ActionContext, is_immediate_result, process_steps
+from ..selectors import dossier_facts, dossier_locate, open_task_of
+from .effects import EFFECTS, ActionContext
 
 
 @transaction.atomic(durable=True)
@@ -51,19 +50,6 @@ def dossier_perform(
     return perform_locked(dossier, action=action, actor=actor, note=note, params=params)
 
 
-def _facts(dossier: Dossier, open_task: ProcessTask | None) -> lifecycle.Facts:
-    steps = process_steps(dossier)
-    position = open_task.position if open_task else 0
-    supplement = dossier.supplements.filter(completed_at__isnull=True).last()
-    return lifecycle.Facts(
-        supplement_at_intake=bool(supplement and supplement.at_intake),
-        immediate_result=is_immediate_result(dossier.procedure_revision.content),
-        has_next_step=position < len(steps),
-        has_previous_step=position > 2,  # step 1 is the desk's; it is never reopened
-        result_signed=dossier.result_signed,
-    )
-
-
 def perform_locked(
     dossier: Dossier,
     *,
@@ -74,7 +60,7 @@ def perform_locked(
 ) -> Dossier:
     open_task = open_task_of(dossier)
     source = Status(dossier.status)
-    rule = lifecycle.rule_for(source, action, _facts(dossier, open_task))
+    rule = lifecycle.rule_for(source, action, dossier_facts(dossier, open_task))
     if not rule.actors & policies.acting_as(actor, dossier, open_task):
         raise NotAllowedError("Bạn không có quyền thực hiện thao tác này với hồ sơ này.")
     context = ActionContext(

@@ -34,14 +34,13 @@ from ..models import (
     ReturnMethod,
     SupplementRequest,
 )
+from ..selectors import process_steps
 
 MAX_DAILY_SEQUENCE = 9999
 # A supplement during processing may be asked within 3 working days of receipt (art. 19).
 SUPPLEMENT_WINDOW_MINUTES = 3 * workcal.WORKING_DAY_HOURS * 60
 # An apology is due at least one working day before the due time (Mẫu 04).
 APOLOGY_NOTICE_MINUTES = workcal.WORKING_DAY_HOURS * 60
-# A procedure whose limit is this many working hours or fewer gives its result at the desk.
-IMMEDIATE_RESULT_HOURS = Decimal(4)
 
 
 @dataclass
@@ -56,17 +55,6 @@ class ActionContext:
     note: str
     params: dict[str, Any]
     payload: dict[str, Any] = field(default_factory=dict)
-
-
-def process_steps(dossier: Dossier) -> list[dict[str, Any]]:
-    """The process as it stood when the dossier was received (its procedure revision)."""
-    steps: list[dict[str, Any]] = dossier.procedure_revision.content["steps"]
-    return steps
-
-
-def is_immediate_result(content: dict[str, Any]) -> bool:
-    limit = content["time_limit"]
-    return limit["unit"] == "hours" and Decimal(str(limit["value"])) <= IMMEDIATE_RESULT_HOURS
 
 
 def _step_agency(dossier: Dossier, step: dict[str, Any], position: int) -> Agency:
