@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "egov.dossiers",
     "egov.accounts",
     "egov.portal",
+    "egov.desk",
     "egov.demo",
 ]
 
@@ -120,7 +121,7 @@ if MOTCUA_MODE == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "portal:home"
+LOGIN_REDIRECT_URL = "desk:worklist"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # Vietnamese first. English is the second language, but until its translation catalogue exists

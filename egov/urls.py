@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("egov.portal.urls")),
     path("", include("egov.accounts.urls")),
+    path("can-bo/", include("egov.desk.urls")),
     path("quan-tri/", admin.site.urls),
 ]

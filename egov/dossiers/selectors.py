@@ -1,12 +1,13 @@
 """Reads of dossiers."""
 
+import datetime
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet, Subquery
 
 from egov.core.hashchain import verify
 from egov.core.text import fold
@@ -17,7 +18,7 @@ from egov.orgs.selectors import agency_get, memberships_of
 
 from . import lifecycle, policies
 from .errors import DossierNotFoundError
-from .models import Dossier, DossierDocument, DossierEvent, ProcessTask
+from .models import Apology, Dossier, DossierDocument, DossierEvent, ProcessTask
 
 
 def dossier_locate(*, key: str) -> Dossier:
@@ -143,6 +144,54 @@ class WorklistFilters:
     due_soon: bool | None = None
     procedure: str = ""
     search: str = ""
+    tab: str = ""
+    channel: str = ""
+    sector: str = ""
+    received_from: datetime.date | None = None
+    received_to: datetime.date | None = None
+
+
+# The desk's worklist tabs, in the order they are shown, with their labels.
+TABS = {
+    "mine": "Việc của tôi",
+    "agency": "Việc của cơ quan",
+    "unassigned": "Chưa giao",
+    "intake": "Chờ tiếp nhận trực tuyến",
+    "due_soon": "Sắp đến hạn",
+    "overdue": "Quá hạn",
+    "supplement": "Chờ bổ sung",
+    "obligation": "Chờ nghĩa vụ tài chính",
+    "to_return": "Chờ trả kết quả",
+    "all": "Tất cả",
+}
+
+
+def _tab_conditions(actor: Actor) -> dict[str, Q]:
+    """Each tab as a condition on the dossiers the person sees (one place for list and count)."""
+    agencies = [m.agency_id for m in memberships_of(user=actor)]
+    open_tasks = ProcessTask.objects.filter(finished_at__isnull=True)
+    at_my_agencies = open_tasks.filter(agency_id__in=agencies)
+    return {
+        "mine": Q(pk__in=open_tasks.filter(assignee_id=actor.pk).values("dossier_id")),
+        "agency": Q(pk__in=at_my_agencies.values("dossier_id")),
+        "unassigned": Q(pk__in=at_my_agencies.filter(assignee__isnull=True).values("dossier_id")),
+        "intake": Q(status=lifecycle.Status.SUBMITTED),
+        "due_soon": Q(due_soon=True),
+        "overdue": Q(overdue=True),
+        "supplement": Q(status=lifecycle.Status.SUPPLEMENT_REQUESTED),
+        "obligation": Q(status=lifecycle.Status.AWAITING_OBLIGATION),
+        "to_return": Q(status=lifecycle.Status.RESULT_READY),
+        "all": Q(),
+    }
+
+
+def worklist_counts(*, actor: Actor) -> dict[str, int]:
+    """How many dossiers each tab holds: one query, whatever the number of tabs."""
+    conditions = _tab_conditions(actor)
+    counts = _visible_to(actor).aggregate(
+        **{tab: Count("pk", filter=condition) for tab, condition in conditions.items()}
+    )
+    return {tab: counts[tab] or 0 for tab in TABS}
 
 
 def dossier_worklist(
@@ -150,6 +199,16 @@ def dossier_worklist(
 ) -> list[Dossier]:
     """A page of the dossiers this person may see, newest first, from after a cursor."""
     dossiers = _visible_to(actor)
+    if filters.tab in TABS:
+        dossiers = dossiers.filter(_tab_conditions(actor)[filters.tab])
+    if filters.channel:
+        dossiers = dossiers.filter(channel=filters.channel)
+    if filters.sector:
+        dossiers = dossiers.filter(procedure__sector__code=filters.sector)
+    if filters.received_from:
+        dossiers = dossiers.filter(received_at__date__gte=filters.received_from)
+    if filters.received_to:
+        dossiers = dossiers.filter(received_at__date__lte=filters.received_to)
     if filters.status:
         dossiers = dossiers.filter(status=filters.status)
     if filters.overdue is not None:
@@ -204,3 +263,33 @@ def agency_book_get(*, actor: Actor, code: str) -> Agency:
     if not policies.can_read_agency_book(actor, agency):
         raise UnknownAgencyError(code)
     return agency
+
+
+def assignable_officers(*, task: ProcessTask) -> list[Any]:
+    """The people a leader may give this step to: its agency's holders of its role."""
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model()
+        .objects.filter(
+            memberships__agency_id=task.agency_id,
+            memberships__role=task.role,
+            memberships__active=True,
+        )
+        .order_by("username")
+        .distinct()
+    )
+
+
+def dossier_page_parts(*, dossier: Dossier) -> dict[str, Any]:
+    """Everything the dossier page shows besides the dossier, each in one query."""
+    return {
+        "events": list(dossier.events.select_related("actor").order_by("seq")),
+        "tasks": list(
+            dossier.tasks.select_related("agency", "assignee").order_by("started_at", "pk")
+        ),
+        "documents": list(dossier.documents.order_by("uploaded_at", "pk")),
+        "fees": list(dossier.fees.order_by("pk")),
+        "supplements": list(dossier.supplements.order_by("requested_at")),
+        "apology": Apology.objects.filter(dossier=dossier).first(),
+    }

@@ -1,0 +1,234 @@
+"""The officers' pages: parse, call a selector or the engine's services, render. No rules.
+
+Every page needs a staff member (someone with an active role); who sees which dossier and who
+may do what is the engine's answer (egov.dossiers.policies, selectors, services).
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.views.decorators.http import require_GET, require_POST
+
+from egov.catalog.selectors import sector_list
+from egov.core.errors import DomainError
+from egov.dossiers import lifecycle
+from egov.dossiers.errors import DossierNotFoundError, StaleVersionError
+from egov.dossiers.models import Channel
+from egov.dossiers.policies import acting_as
+from egov.dossiers.selectors import (
+    TABS,
+    WorklistFilters,
+    actions_available,
+    assignable_officers,
+    dossier_get,
+    dossier_page_parts,
+    dossier_worklist,
+    open_task_of,
+    worklist_counts,
+)
+from egov.dossiers.services import dossier_perform, task_assign
+from egov.orgs.policies import is_staff_member
+
+PAGE_SIZE = 50
+
+# What each action's button says, and what its confirmation asks.
+ACTION_LABELS = {
+    "receive": ("Tiếp nhận", "Tiếp nhận hồ sơ này và cấp mã hồ sơ?"),
+    "refuse": ("Từ chối tiếp nhận", "Từ chối tiếp nhận hồ sơ này (Mẫu 03)?"),
+    "request_supplement": ("Yêu cầu bổ sung", "Gửi yêu cầu bổ sung hồ sơ (Mẫu 02)?"),
+    "complete_supplement": ("Đã nhận đủ bổ sung", "Xác nhận đã nhận đủ giấy tờ bổ sung?"),
+    "transfer": ("Chuyển xử lý", "Chuyển hồ sơ sang cơ quan giải quyết?"),
+    "forward": ("Chuyển bước tiếp theo", "Chuyển hồ sơ sang bước tiếp theo?"),
+    "send_back": ("Trả lại bước trước", "Trả hồ sơ về bước trước?"),
+    "request_obligation": ("Yêu cầu nghĩa vụ tài chính", "Yêu cầu thực hiện nghĩa vụ tài chính?"),
+    "confirm_obligation": ("Đã hoàn thành nghĩa vụ", "Xác nhận đã hoàn thành nghĩa vụ tài chính?"),
+    "approve": ("Phê duyệt kết quả", "Phê duyệt và ký kết quả giải quyết?"),
+    "stop": ("Dừng giải quyết", "Dừng giải quyết hồ sơ này?"),
+    "withdraw": ("Rút hồ sơ", "Ghi nhận công dân rút hồ sơ?"),
+    "apologize": ("Xin lỗi, hẹn lại", "Gửi thư xin lỗi và hẹn lại ngày trả (Mẫu 04)?"),
+    "return_result": ("Trả kết quả", "Xác nhận đã trả kết quả cho người nhận?"),
+}
+# Actions whose form asks for a reason (the engine refuses them without one).
+NEEDS_NOTE = frozenset(
+    {"refuse", "request_supplement", "send_back", "request_obligation", "stop", "apologize"}
+)
+FORMS = [
+    ("01", "Giấy tiếp nhận (Mẫu 01)"),
+    ("02", "Phiếu yêu cầu bổ sung (Mẫu 02)"),
+    ("03", "Phiếu từ chối (Mẫu 03)"),
+    ("04", "Phiếu xin lỗi (Mẫu 04)"),
+    ("05", "Phiếu kiểm soát (Mẫu 05)"),
+    ("stop", "Thông báo dừng"),
+]
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not is_staff_member(request.user):
+        raise PermissionDenied("Trang dành cho cán bộ.")
+
+
+def _filters(request: HttpRequest) -> WorklistFilters:
+    get = request.GET
+    tab = get.get("tab", "agency")
+    return WorklistFilters(
+        tab=tab if tab in TABS else "agency",
+        procedure=get.get("thu_tuc", "")[:8],
+        sector=get.get("linh_vuc", "")[:20],
+        channel=get.get("kenh", "") if get.get("kenh") in Channel.values else "",
+        received_from=parse_date(get.get("tu_ngay", "") or "") if get.get("tu_ngay") else None,
+        received_to=parse_date(get.get("den_ngay", "") or "") if get.get("den_ngay") else None,
+        search=get.get("q", "")[:100],
+    )
+
+
+@login_required
+@require_GET
+def worklist(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    try:
+        filters = _filters(request)
+    except ValueError:  # an impossible date such as 2026-02-30
+        filters = WorklistFilters(tab="agency")
+    rows = dossier_worklist(
+        actor=request.user, filters=filters, after=request.GET.get("sau") or None, limit=PAGE_SIZE
+    )
+    query = request.GET.copy()
+    query.pop("sau", None)
+    next_page = None
+    if len(rows) == PAGE_SIZE:
+        query["sau"] = str(rows[-1].reference)
+        next_page = f"?{query.urlencode()}"
+    return render(
+        request,
+        "desk/worklist.html",
+        {
+            "rows": rows,
+            "tabs": [
+                (key, label, count)
+                for (key, label), count in zip(
+                    TABS.items(), worklist_counts(actor=request.user).values(), strict=True
+                )
+            ],
+            "filters": filters,
+            "sectors": sector_list(),
+            "channels": Channel.choices,
+            "next_page": next_page,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def dossier_page(request: HttpRequest, key: str) -> HttpResponse:
+    _staff_only(request)
+    try:
+        dossier = dossier_get(actor=request.user, key=key)
+    except DossierNotFoundError as error:
+        raise Http404(error.message) from error
+    task = open_task_of(dossier)
+    actions = [
+        {
+            "name": rule.action.value,
+            "label": ACTION_LABELS[rule.action.value][0],
+            "confirm": ACTION_LABELS[rule.action.value][1],
+            "needs_note": rule.action.value in NEEDS_NOTE,
+        }
+        for rule in actions_available(actor=request.user, dossier=dossier)
+    ]
+    can_assign = task is not None and lifecycle.Actor.LEADER in _kinds(request, dossier, task)
+    return render(
+        request,
+        "desk/dossier.html",
+        {
+            "dossier": dossier,
+            "status_label": lifecycle.Status(dossier.status).label,
+            "task": task,
+            "actions": actions,
+            "officers": assignable_officers(task=task) if can_assign and task else [],
+            "forms": FORMS,
+            "key": dossier.code or str(dossier.reference),
+            **dossier_page_parts(dossier=dossier),
+        },
+    )
+
+
+def _kinds(request: HttpRequest, dossier: Any, task: Any) -> set[lifecycle.Actor]:
+    return acting_as(request.user, dossier, task)
+
+
+def _page(key: str) -> HttpResponse:
+    return redirect(reverse("desk:dossier", args=[key]))
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1  # an unreadable form is as stale as an old one
+
+
+@login_required
+@require_POST
+def dossier_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
+    _staff_only(request)
+    params: dict[str, Any] = {}
+    if action == "request_supplement":
+        params["items"] = [
+            line.strip() for line in request.POST.get("items", "").splitlines() if line.strip()
+        ]
+    if action == "apologize":
+        new_due = parse_datetime(request.POST.get("new_due_at", ""))
+        params["new_due_at"] = timezone.make_aware(new_due) if new_due else None
+    if action == "request_obligation":
+        params["result_signed"] = request.POST.get("result_signed") == "on"
+    try:
+        dossier = dossier_perform(
+            key=key,
+            action=action,
+            actor=request.user,  # type: ignore[arg-type]
+            version=_version(request),
+            note=request.POST.get("note", "")[:5000],
+            **params,
+        )
+    except DossierNotFoundError as error:
+        raise Http404(error.message) from error
+    except StaleVersionError as error:
+        messages.warning(request, f"{error.message} Trang đã được tải lại.")
+        return _page(key)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return _page(key)
+    label = ACTION_LABELS.get(action, (action, ""))[0]
+    messages.success(request, f"Đã thực hiện: {label}.")
+    return _page(dossier.code or str(dossier.reference))
+
+
+@login_required
+@require_POST
+def dossier_assign(request: HttpRequest, key: str) -> HttpResponse:
+    _staff_only(request)
+    try:
+        task = task_assign(
+            actor=request.user,  # type: ignore[arg-type]
+            key=key,
+            version=_version(request),
+            assignee_username=request.POST.get("assignee", "")[:150],
+        )
+    except DossierNotFoundError as error:
+        raise Http404(error.message) from error
+    except StaleVersionError as error:
+        messages.warning(request, f"{error.message} Trang đã được tải lại.")
+        return _page(key)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return _page(key)
+    messages.success(request, f"Đã giao bước “{task.name}” cho {task.assignee}.")
+    return _page(key)

@@ -1,0 +1,111 @@
+"""The officers' pages: worklists with tabs and counts, the dossier page and its actions."""
+
+import pytest
+from django.urls import reverse
+
+from egov.dossiers.models import Dossier
+from egov.dossiers.services import dossier_create
+from tests.dossiers.conftest import CITIZEN, act
+
+pytestmark = pytest.mark.django_db
+
+
+def receive(people):
+    return dossier_create(
+        actor=people["desk"],
+        procedure_code="1.001193",
+        channel="counter",
+        applicant=CITIZEN,
+        return_method="counter",
+    )
+
+
+def test_only_staff_see_the_desk(client, people, django_user_model):
+    assert client.get(reverse("desk:worklist")).status_code == 302  # to sign-in
+    citizen = django_user_model.objects.create_user("congdan", password="x")
+    client.force_login(citizen)
+    assert client.get(reverse("desk:worklist")).status_code == 403
+
+
+def test_worklist_tabs_count_and_list(client, procedures, people, clock):
+    first = receive(people)
+    receive(people)
+    act(first, "transfer", people["desk"])
+    client.force_login(people["specialist"])
+    page = client.get(reverse("desk:worklist"), {"tab": "agency"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "Hồ sơ cần xử lý" in html
+    assert first.code in html  # at the specialist's agency now
+    assert "261116-0002" not in html  # still at the desk
+    client.force_login(people["desk"])
+    html = client.get(reverse("desk:worklist"), {"tab": "all", "q": "tuyet"}).content.decode()
+    assert first.code in html and "261116-0002" in html
+
+
+def test_worklist_renders_in_a_constant_number_of_queries(
+    client, procedures, people, clock, django_assert_max_num_queries
+):
+    client.force_login(people["desk"])
+    for _ in range(3):
+        receive(people)
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("desk:worklist"), {"tab": "all"})
+    for _ in range(20):
+        receive(people)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("desk:worklist"), {"tab": "all"})
+    assert page.content.decode().count("<tr") == 24  # header + 23 rows
+
+
+def test_the_dossier_page_offers_exactly_the_allowed_actions(client, procedures, people, clock):
+    dossier = receive(people)
+    client.force_login(people["desk"])
+    html = client.get(reverse("desk:dossier", args=[dossier.code])).content.decode()
+    assert "Nguyễn Thị Ánh Tuyết" in html and "Chuyển xử lý" in html
+    assert "Phê duyệt kết quả" not in html and "Chuyển bước tiếp theo" not in html
+    client.force_login(people["specialist"])
+    html = client.get(reverse("desk:dossier", args=[dossier.code])).content.decode()
+    assert "Chuyển xử lý" not in html  # the desk's, not the specialist's
+    client.force_login(people["justice"])
+    assert client.get(reverse("desk:dossier", args=[dossier.code])).status_code == 404
+
+
+def test_an_action_through_the_page_and_a_stale_one(client, procedures, people, clock):
+    dossier = receive(people)
+    client.force_login(people["desk"])
+    url = reverse("desk:action", args=[dossier.code, "transfer"])
+    response = client.post(url, {"version": dossier.version})
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == "processing"
+    # A second officer with the old page: told, nothing overwritten.
+    stale = client.post(url, {"version": dossier.version - 1}, follow=True)
+    assert "vừa được người khác cập nhật" in stale.content.decode()
+    assert Dossier.objects.get(pk=dossier.pk).version == dossier.version
+
+
+def test_a_refused_action_says_why(client, procedures, people, clock):
+    dossier = receive(people)
+    act(dossier, "transfer", people["desk"])
+    client.force_login(people["specialist"])
+    response = client.post(
+        reverse("desk:action", args=[dossier.code, "request_supplement"]),
+        {"version": 3},
+        follow=True,
+    )
+    assert "Cần ghi rõ giấy tờ phải bổ sung" in response.content.decode()
+
+
+def test_a_leader_assigns_the_step(client, procedures, people, clock, staff):
+    staff("chuyenvien2.xa", "000.03.50.H01", "specialist")
+    dossier = receive(people)
+    act(dossier, "transfer", people["desk"])
+    client.force_login(people["leader"])
+    page = client.get(reverse("desk:dossier", args=[dossier.code])).content.decode()
+    assert "Giao việc" in page and "chuyenvien2.xa" in page
+    response = client.post(
+        reverse("desk:assign", args=[dossier.code]),
+        {"version": 3, "assignee": "chuyenvien2.xa"},
+        follow=True,
+    )
+    assert "Đã giao bước" in response.content.decode()
