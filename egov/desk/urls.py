@@ -6,6 +6,9 @@ app_name = "desk"
 
 urlpatterns = [
     path("", views.worklist, name="worklist"),
+    path("tiep-nhan/", views.intake_start, name="intake"),
+    path("tiep-nhan/nguoi-nop/", views.intake_applicant, name="intake_applicant"),
+    path("tiep-nhan/<str:national_code>/", views.intake_form, name="intake_form"),
     path("ho-so/<str:key>/", views.dossier_page, name="dossier"),
     path("ho-so/<str:key>/thao-tac/<str:action>/", views.dossier_action, name="action"),
     path("ho-so/<str:key>/giao-viec/", views.dossier_assign, name="assign"),

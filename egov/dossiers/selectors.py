@@ -293,3 +293,11 @@ def dossier_page_parts(*, dossier: Dossier) -> dict[str, Any]:
         "supplements": list(dossier.supplements.order_by("requested_at")),
         "apology": Apology.objects.filter(dossier=dossier).first(),
     }
+
+
+def applicant_from_earlier(*, actor: Actor, id_number: str) -> Dossier | None:
+    """The latest dossier this person may see of the applicant with this personal ID: what the
+    desk fills the intake form from, so nobody types the same person twice."""
+    if not id_number.isascii() or not id_number.isdigit() or len(id_number) != 12:
+        return None
+    return _visible_to(actor).filter(applicant_id_number=id_number).order_by("-pk").first()

@@ -142,9 +142,12 @@ def dossier_create(
     form_data: dict[str, Any] | None = None,
     agency_code: str | None = None,
     submitter: Submitter | None = None,
+    receive: bool = True,
 ) -> Dossier:
-    """A new dossier. At a desk (counter, postal) the reception officer receives it at once;
-    online it waits as `submitted`, known by its reference, for the desk to check it."""
+    """A new dossier. At a desk (counter, postal) the reception officer receives it at once,
+    unless `receive=False`: then it stays `submitted` for the officer to ask for a supplement
+    (Mẫu 02) or refuse it (Mẫu 03) instead. Online it waits as `submitted`, known by its
+    reference, for the desk to check it."""
     problems = _applicant_problems(applicant)
     if problems:
         raise DossierRuleError(
@@ -200,6 +203,6 @@ def dossier_create(
     )
     dossier.save(update_fields=["event_seq", "event_head"])
     handlers.dispatch(event)
-    if channel != Channel.ONLINE:
+    if channel != Channel.ONLINE and receive:
         perform_locked(dossier, action=Action.RECEIVE, actor=actor, note="", params={})
     return dossier
