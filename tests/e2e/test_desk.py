@@ -1,0 +1,108 @@
+"""The desk's journey in the browser: receive at the counter and print Mẫu 01, a specialist
+forwards, a leader approves, the officer returns the result. Accessibility checked on the way."""
+
+import copy
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from egov.catalog.services import procedures_import
+from egov.dossiers.models import Dossier
+from tests.conftest import BIRTH, PASSWORD, catalogue
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SIMPLE = {
+    **copy.deepcopy(BIRTH),
+    "national_code": "1.000656",
+    "name": "Thủ tục đăng ký khai tử",
+    "form_schema": {"fields": []},
+    "steps": [
+        {
+            "name": "Tiếp nhận hồ sơ",
+            "agency_kind": "commune_service_center",
+            "role": "reception",
+            "hours": 1,
+        },
+        {"name": "Thẩm định", "agency_kind": "commune_committee", "role": "specialist", "hours": 5},
+        {"name": "Ký duyệt", "agency_kind": "commune_committee", "role": "leader", "hours": 2},
+    ],
+}
+
+
+def serious(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in results.response["violations"]
+        if v.get("impact") in {"serious", "critical"}
+    ]
+
+
+def sign_in(page, base: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(base + "/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("heading", name="Hồ sơ cần xử lý").wait_for()
+
+
+def act(page, label: str) -> None:
+    page.get_by_role("button", name=label).first.click()  # opens the action's form
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("form").filter(has=page.get_by_role("button", name=label)).last.get_by_role(
+        "button", name=label
+    ).click()
+    page.get_by_text("Đã thực hiện").wait_for()
+
+
+def test_a_dossier_from_counter_to_return(live_server, agencies, people, page):
+    procedures_import(data=catalogue(SIMPLE))
+    base = live_server.url
+
+    sign_in(page, base, "tiepnhan.xa")
+    assert not serious(page), serious(page)
+    page.get_by_role("link", name="Tiếp nhận", exact=True).click()
+    page.get_by_label("Tên hoặc mã thủ tục").fill("dang ky khai tu")
+    page.get_by_role("link", name="Thủ tục đăng ký khai tử").click()
+    page.get_by_label("Số định danh cá nhân").fill("089301000123")
+    page.get_by_label("Họ tên (hoặc tên tổ chức)").fill("Nguyễn Thị Ánh Tuyết")
+    page.get_by_label("Ngày sinh").fill("2001-05-17")
+    page.get_by_label("Giới tính").select_option("female")
+    page.get_by_label("Mã xã, phường nơi cư trú").fill("30307")
+    assert not serious(page), serious(page)
+    page.get_by_role("button", name="Ghi nhận").click()
+    page.get_by_text("Đã tiếp nhận hồ sơ").wait_for()
+    dossier = Dossier.objects.get()
+    assert dossier.status == "received"
+    with page.expect_popup() as popup:
+        page.get_by_role("button", name="In phiếu vừa lập").click()
+    receipt = popup.value
+    receipt.wait_for_load_state()
+    assert receipt.url.endswith("/forms/01.pdf")
+    assert not serious(page), serious(page)
+    act(page, "Chuyển xử lý")
+
+    sign_in(page, base, "chuyenvien.xa")
+    page.get_by_role("link", name=dossier.code).click()
+    act(page, "Chuyển bước tiếp theo")
+
+    sign_in(page, base, "lanhdao.xa")
+    page.get_by_role("link", name=dossier.code).click()
+    act(page, "Phê duyệt kết quả")
+
+    sign_in(page, base, "tiepnhan.xa")
+    page.goto(base + "/can-bo/?tab=to_return")
+    page.get_by_role("link", name=dossier.code).click()
+    act(page, "Trả kết quả")
+    dossier.refresh_from_db()
+    assert dossier.status == "returned"
+    assert [e.action for e in dossier.events.order_by("seq")] == [
+        "submit",
+        "receive",
+        "transfer",
+        "forward",
+        "approve",
+        "return_result",
+    ]
