@@ -65,6 +65,7 @@ test: lint typecheck pytest
 bench: install-dev
 	$(BIN)/python -m bench.workcal
 	$(BIN)/python -m bench.intake
+	$(BIN)/python -m bench.worklist
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .mypy_cache .ruff_cache
