@@ -200,6 +200,9 @@ def dossier_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
         params["new_due_at"] = timezone.make_aware(new_due) if new_due else None
     if action == "request_obligation":
         params["result_signed"] = request.POST.get("result_signed") == "on"
+    if action == "return_result":
+        params["recipient_name"] = request.POST.get("recipient_name", "")[:255]
+        params["recipient_id_number"] = request.POST.get("recipient_id_number", "")[:20]
     try:
         dossier = dossier_perform(
             key=key,

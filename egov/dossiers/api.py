@@ -86,6 +86,8 @@ class ActionIn(Schema):
     items: list[str] = Field([], description="giấy tờ cần bổ sung (yêu cầu bổ sung)")
     new_due_at: datetime.datetime | None = Field(None, description="hẹn mới (thư xin lỗi)")
     result_signed: bool = False
+    recipient_name: str = Field("", max_length=255, description="người nhận kết quả tại quầy")
+    recipient_id_number: str = Field("", max_length=20)
 
 
 class ProcedureRef(Schema):
@@ -317,6 +319,8 @@ def perform(request: HttpRequest, key: str, action: Action, body: ActionIn) -> D
         items=body.items,
         new_due_at=body.new_due_at,
         result_signed=body.result_signed,
+        recipient_name=body.recipient_name,
+        recipient_id_number=body.recipient_id_number,
     )
 
 

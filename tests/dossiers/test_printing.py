@@ -187,7 +187,13 @@ def test_process_control_slip_has_a_row_per_step(counter_dossier, people, clock)
     act(counter_dossier, "forward", people["police"])
     clock.set(2026, 11, 16, 14, 0)
     act(counter_dossier, "approve", people["leader"])
-    act(counter_dossier, "return_result", people["desk"])
+    act(
+        counter_dossier,
+        "return_result",
+        people["desk"],
+        recipient_name="Nguyễn Thị Ánh Tuyết",
+        recipient_id_number="089301000123",
+    )
     text = assert_slip(
         process_control_slip(counter_dossier),
         key=counter_dossier.code,

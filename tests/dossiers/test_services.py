@@ -70,7 +70,15 @@ def test_a_whole_life_from_counter_to_return(counter_dossier, people, clock):
     assert dossier.status == "result_ready"
     assert dossier.outcome == "early"  # decided on the day of receipt
     assert not dossier.tasks.filter(finished_at__isnull=True).exists()
-    act(dossier, "return_result", people["desk"])
+    with pytest.raises(DossierRuleError, match="người nhận"):
+        act(dossier, "return_result", people["desk"])
+    act(
+        dossier,
+        "return_result",
+        people["desk"],
+        recipient_name="Nguyễn Thị Ánh Tuyết",
+        recipient_id_number="089301000123",
+    )
     dossier.refresh_from_db()
     assert dossier.status == "returned" and dossier.status_code == 10
     actions = list(dossier.events.values_list("action", flat=True))

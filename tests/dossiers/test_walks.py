@@ -133,7 +133,14 @@ def obligation(signed: bool) -> Setup:
     return setup
 
 
-WALKS[-1] = ("result_ready", "return_result", "returned", result_ready, "desk", {})
+WALKS[-1] = (
+    "result_ready",
+    "return_result",
+    "returned",
+    result_ready,
+    "desk",
+    {"recipient_name": "Nguyễn Thị Ánh Tuyết", "recipient_id_number": "089301000123"},
+)
 WALKS += [
     ("processing", "send_back", "processing", sent_back, "police", {"note": "Thiếu chữ ký"}),
     (

@@ -48,8 +48,10 @@ def sign_in(page, base: str, username: str) -> None:
     page.get_by_role("heading", name="Hồ sơ cần xử lý").wait_for()
 
 
-def act(page, label: str) -> None:
+def act(page, label: str, **fields: str) -> None:
     page.get_by_role("button", name=label).first.click()  # opens the action's form
+    for field, value in fields.items():
+        page.get_by_label(field).fill(value)
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("form").filter(has=page.get_by_role("button", name=label)).last.get_by_role(
         "button", name=label
@@ -95,7 +97,14 @@ def test_a_dossier_from_counter_to_return(live_server, agencies, people, page):
     sign_in(page, base, "tiepnhan.xa")
     page.goto(base + "/can-bo/?tab=to_return")
     page.get_by_role("link", name=dossier.code).click()
-    act(page, "Trả kết quả")
+    act(
+        page,
+        "Trả kết quả",
+        **{
+            "Họ tên người nhận kết quả": "Nguyễn Thị Ánh Tuyết",
+            "Số giấy tờ tùy thân của người nhận": "089301000123",
+        },
+    )
     dossier.refresh_from_db()
     assert dossier.status == "returned"
     assert [e.action for e in dossier.events.order_by("seq")] == [

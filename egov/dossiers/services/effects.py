@@ -367,6 +367,16 @@ def _return_result(context: ActionContext) -> None:
         # Only an electronic result is "returned" by the applicant's download; a paper one is
         # handed over at the desk or delivered by the post.
         raise NotAllowedError("Kết quả bản giấy do Bộ phận Một cửa hoặc bưu điện trả.")
+    if lifecycle.Actor.RECEPTION in kinds and dossier.return_method == ReturnMethod.COUNTER:
+        # Handed over at the counter: who took it, and with which ID, goes on record.
+        recipient = str(context.params.get("recipient_name") or "").strip()
+        recipient_id = str(context.params.get("recipient_id_number") or "").strip()
+        if not recipient or not recipient_id:
+            raise DossierRuleError(
+                "Cần ghi họ tên và số giấy tờ tùy thân của người nhận kết quả.",
+                code="recipient_required",
+            )
+        context.payload["recipient"] = {"name": recipient[:255], "id_number": recipient_id[:20]}
     dossier.returned_at = context.now
 
 
