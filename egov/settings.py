@@ -192,6 +192,9 @@ MOTCUA_TOKEN_RATE = env.str("MOTCUA_TOKEN_RATE", default="10/m")
 NINJA_NUM_PROXIES = env.int("MOTCUA_TRUSTED_PROXIES", default=0)
 # The address citizens reach the portal at, printed in the forms' QR codes.
 MOTCUA_PUBLIC_URL = env.str("MOTCUA_PUBLIC_URL", default="http://127.0.0.1:8000")
+# Online dossiers should be checked by the desk within this many working hours (a province's
+# own service level: the decrees leave it open).
+MOTCUA_ONLINE_INTAKE_SLA_HOURS = env.int("MOTCUA_ONLINE_INTAKE_SLA_HOURS", default=8)
 # Uploads: the largest file accepted, in megabytes; the first handler stops a larger one early.
 MOTCUA_UPLOAD_MAX_MB = env.int("MOTCUA_UPLOAD_MAX_MB", default=20)
 FILE_UPLOAD_HANDLERS = [

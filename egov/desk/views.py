@@ -31,6 +31,7 @@ from egov.dossiers.selectors import (
     dossier_get,
     dossier_page_parts,
     dossier_worklist,
+    intake_deadlines,
     open_task_of,
     worklist_counts,
 )
@@ -109,6 +110,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
     rows = dossier_worklist(
         actor=request.user, filters=filters, after=request.GET.get("sau") or None, limit=PAGE_SIZE
     )
+    deadlines = intake_deadlines(dossiers=rows) if filters.tab == "intake" else {}
+    for row in rows:
+        row.intake_deadline = deadlines.get(row.pk)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("sau", None)
     next_page = None

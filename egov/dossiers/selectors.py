@@ -220,18 +220,36 @@ def dossier_worklist(
     # Every word, accents or not, as the start of a word of the code, name or ID number.
     for word in fold(filters.search).split()[:8]:
         dossiers = dossiers.filter(search_text__contains=f" {word}")
+    # Newest first; the online intake queue oldest first, as it is served.
+    oldest_first = filters.tab == "intake"
     if after:
         # The page after a dossier named by its reference; an unknown one pages past the end.
         try:
-            last = Dossier.objects.filter(reference=uuid.UUID(after)).values("pk")
+            last = Subquery(Dossier.objects.filter(reference=uuid.UUID(after)).values("pk")[:1])
         except ValueError:
             return []
-        dossiers = dossiers.filter(pk__lt=Subquery(last[:1]))
+        dossiers = dossiers.filter(pk__gt=last) if oldest_first else dossiers.filter(pk__lt=last)
     return list(
         dossiers.select_related("procedure", "receiving_agency", "competent_agency").order_by(
-            "-pk"
+            "pk" if oldest_first else "-pk"
         )[:limit]
     )
+
+
+def intake_deadlines(*, dossiers: list[Dossier]) -> dict[int, datetime.datetime]:
+    """When each online dossier waiting at the desk should have been checked: its submission
+    plus the province's intake allowance in working hours (MOTCUA_ONLINE_INTAKE_SLA_HOURS)."""
+    from django.conf import settings
+
+    from egov.orgs.selectors import working_calendar
+
+    calendar = working_calendar()
+    minutes = settings.MOTCUA_ONLINE_INTAKE_SLA_HOURS * 60
+    return {
+        dossier.pk: calendar.add_working_time(dossier.submitted_at, minutes)
+        for dossier in dossiers
+        if dossier.status == lifecycle.Status.SUBMITTED
+    }
 
 
 def dossier_events(*, dossier: Dossier) -> QuerySet[DossierEvent]:
