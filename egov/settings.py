@@ -5,6 +5,7 @@
 `make demo` runs) and `test` (what the test suite runs). The README lists every variable.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "ninja",  # its Swagger files are served from here, not from a CDN
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "egov.core",
     "egov.orgs",
     "egov.catalog",
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as its documentation asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "egov.urls"
@@ -119,6 +123,19 @@ AUTH_PASSWORD_VALIDATORS = [
 if MOTCUA_MODE == "test":
     # Hashing at full strength makes every login in the suite cost a quarter of a second.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in while the account is locked out after repeated failures.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after repeated failures (django-axes): per account and address, for a while.
+AXES_FAILURE_LIMIT = env.int("MOTCUA_SIGNIN_FAILURES", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("MOTCUA_SIGNIN_LOCK_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "egov.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "desk:worklist"

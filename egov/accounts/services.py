@@ -7,7 +7,6 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -25,9 +24,12 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-@transaction.atomic(durable=True)
 def api_token_issue(*, request: HttpRequest | None, username: str, password: str) -> str:
-    """A new token for the account, or BadCredentialsError (the same for any failure)."""
+    """A new token for the account, or BadCredentialsError (the same for any failure).
+
+    Not one transaction: a failed attempt must stay recorded (django-axes counts them toward
+    the lockout) although the call fails.
+    """
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         raise BadCredentialsError

@@ -53,3 +53,30 @@ def test_a_browser_set_to_english_still_gets_vietnamese(client, staff):
         headers={"Accept-Language": "en-US,en;q=0.9"},
     )
     assert "Tên đăng nhập và mật khẩu chính xác" in response.content.decode()
+
+
+def test_repeated_failures_lock_the_account_for_a_while(client, staff, settings):
+    staff("tiepnhan", CENTER, "reception")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:login"), {"username": "tiepnhan", "password": "sai"})
+    locked = client.post(reverse("accounts:login"), {"username": "tiepnhan", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "Tạm khóa đăng nhập" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_api_token_is_refused_while_locked(client, staff, settings):
+    staff("tiepnhan", CENTER, "reception")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            "/api/v1/auth/token",
+            {"username": "tiepnhan", "password": "sai"},
+            content_type="application/json",
+        )
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "tiepnhan", "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 429
+    assert response.json()["error"]["code"] == "locked_out"

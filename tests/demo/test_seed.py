@@ -92,4 +92,7 @@ def test_seed_prints_the_demo_logins_and_they_work(seeded, client):
     assert DEMO_PASSWORD in seeded
     for login in DEMO_LOGINS:
         assert login.username in seeded
-    assert client.login(username="tiepnhan.tinh", password=DEMO_PASSWORD)
+    response = client.post(
+        "/dang-nhap/", {"username": "tiepnhan.tinh", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302 and "_auth_user_id" in client.session

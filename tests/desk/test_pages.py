@@ -111,15 +111,21 @@ def test_a_leader_assigns_the_step(client, procedures, people, clock, staff):
     assert "Đã giao bước" in response.content.decode()
 
 
-def test_online_queue_oldest_first_with_the_intake_deadline(client, procedures, people, clock,
-                                                           django_user_model):
+def test_online_queue_oldest_first_with_the_intake_deadline(
+    client, procedures, people, clock, django_user_model
+):
     citizen = django_user_model.objects.create_user("congdan", password="x")
     codes = []
     for hour in (8, 9):
         clock.set(2026, 11, 16, hour, 0)
-        dossier = dossier_create(actor=citizen, procedure_code="1.001193", channel="online",
-                                 applicant=CITIZEN, return_method="online",
-                                 agency_code="001.03.50.H01")
+        dossier = dossier_create(
+            actor=citizen,
+            procedure_code="1.001193",
+            channel="online",
+            applicant=CITIZEN,
+            return_method="online",
+            agency_code="001.03.50.H01",
+        )
         codes.append(str(dossier.reference))
     client.force_login(people["desk"])
     html = client.get(reverse("desk:worklist"), {"tab": "intake"}).content.decode()
