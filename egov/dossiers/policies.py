@@ -66,7 +66,9 @@ def acting_as(
     # competent agency (apologies and stops before any step opened there).
     working_agency = open_task.agency_id if open_task else dossier.competent_agency_id
     working_roles = roles.get(working_agency, set())
-    if Role.SPECIALIST in working_roles:
+    # A clerk's step (stamping, issuing) is worked by the clerk as a specialist works theirs.
+    clerk_step = open_task is not None and open_task.role == Role.CLERK
+    if Role.SPECIALIST in working_roles or (clerk_step and Role.CLERK in working_roles):
         kinds.add(lifecycle.Actor.SPECIALIST)
     if Role.LEADER in working_roles or Role.LEADER in roles.get(dossier.competent_agency_id, set()):
         kinds.add(lifecycle.Actor.LEADER)

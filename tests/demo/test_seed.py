@@ -33,7 +33,7 @@ DEPARTMENT_NAMES = [
 @pytest.fixture
 def seeded() -> str:
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", dossiers=0, stdout=out)
     return out.getvalue()
 
 
@@ -81,7 +81,7 @@ def test_demo_catalogue_is_rich_enough(seeded):
 def test_seed_twice_changes_nothing(seeded):
     before = dump()
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", dossiers=0, stdout=out)
     assert dump() == before
     assert "(0 ghi mới hoặc cập nhật)" in out.getvalue()
     assert "0 mới, 0 cập nhật" in out.getvalue()
@@ -92,7 +92,5 @@ def test_seed_prints_the_demo_logins_and_they_work(seeded, client):
     assert DEMO_PASSWORD in seeded
     for login in DEMO_LOGINS:
         assert login.username in seeded
-    response = client.post(
-        "/dang-nhap/", {"username": "tiepnhan.tinh", "password": DEMO_PASSWORD}
-    )
+    response = client.post("/dang-nhap/", {"username": "tiepnhan.tinh", "password": DEMO_PASSWORD})
     assert response.status_code == 302 and "_auth_user_id" in client.session

@@ -345,3 +345,52 @@ def test_a_log_cut_short_is_found(counter_dossier, people):
     with pytest.raises(CommandError):
         call_command("verify_events", stderr=err)
     assert "cắt ngắn" in err.getvalue()
+
+
+def test_a_supplement_that_never_came_is_not_the_agencys_delay(counter_dossier, people, clock):
+    dossier = counter_dossier  # due Tue 17/11 08:00
+    act(dossier, "transfer", people["desk"])
+    clock.set(2026, 11, 16, 10, 0)
+    act(dossier, "request_supplement", people["specialist"], note="Thiếu giấy chứng sinh")
+    clock.set(2026, 12, 16, 10, 0)  # a month later, nothing came
+    act(dossier, "stop", people["leader"], note="Quá hạn bổ sung")
+    dossier.refresh_from_db()
+    assert dossier.status == "stopped" and dossier.outcome == "early"  # as of the pause
+
+
+def test_a_clerk_works_a_clerks_step(procedures, people, clock, staff):
+    from egov.catalog.services import procedures_import
+    from tests.conftest import BIRTH, catalogue
+
+    stamped = {
+        **BIRTH,
+        "national_code": "1.000002",
+        "steps": [
+            {
+                "name": "Tiếp nhận",
+                "agency_kind": "commune_service_center",
+                "role": "reception",
+                "hours": 1,
+            },
+            {
+                "name": "Đóng dấu, phát hành",
+                "agency_kind": "commune_committee",
+                "role": "clerk",
+                "hours": 1,
+            },
+            {"name": "Ký", "agency_kind": "commune_committee", "role": "leader", "hours": 1},
+        ],
+    }
+    procedures_import(data=catalogue(stamped))
+    clerk = staff("vanthu.xa", "000.03.50.H01", "clerk")
+    dossier = dossier_create(
+        actor=people["desk"],
+        procedure_code="1.000002",
+        channel="counter",
+        applicant=CITIZEN,
+        return_method="counter",
+    )
+    act(dossier, "transfer", people["desk"])
+    act(dossier, "forward", clerk)
+    dossier.refresh_from_db()
+    assert dossier.tasks.get(finished_at__isnull=True).position == 3

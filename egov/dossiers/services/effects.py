@@ -305,9 +305,16 @@ def _complete(context: ActionContext) -> None:
     dossier = context.dossier
     _close_step(context)
     dossier.completed_at = context.now
+    # Stopped while the clock was paused (a supplement never came): the agency's time ended
+    # when the clock stopped; the waiting was the applicant's (QĐ 766).
+    measured_at = (
+        dossier.paused_at
+        if dossier.clock_state == ClockState.PAUSED and dossier.paused_at
+        else context.now
+    )
     dossier.clock_state = ClockState.STOPPED
     if dossier.original_due_at is not None:
-        outcome = _outcome(context.now, dossier.original_due_at)
+        outcome = _outcome(measured_at, dossier.original_due_at)
         # More than one supplement request counts late (QĐ 766).
         dossier.outcome = Outcome.LATE if dossier.supplement_count > 1 else outcome
     context.payload["outcome"] = dossier.outcome

@@ -1,13 +1,25 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from egov.demo.dossiers import seed_demo_dossiers
 from egov.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):
-    help = "Load the An Giang demo data (agencies, procedures, calendar, staff); idempotent."
+    help = (
+        "Load the An Giang demo data (agencies, procedures, calendar, staff, and a month of "
+        "dossiers); idempotent."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--dossiers",
+            type=int,
+            default=300,
+            help="how many demo dossiers to make over the last 30 days (0: none)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.MOTCUA_MODE == "production":
@@ -24,6 +36,8 @@ class Command(BaseCommand):
             f"Lịch làm việc: {report.calendar_written} ngày ghi mới. "
             f"Tài khoản cán bộ: {report.staff_created} tạo mới."
         )
+        if options["dossiers"]:
+            self.stdout.write(seed_demo_dossiers(count=options["dossiers"]).summary())
         self.stdout.write("Tài khoản dùng thử (mật khẩu chung: " + DEMO_PASSWORD + "):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:<22} {login.what}")

@@ -1,0 +1,161 @@
+"""The demo month of dossiers (`make demo`): every status, made through the real services,
+with genuine codes and event chains; written once, and the same each time."""
+
+import datetime
+import random
+import re
+from collections import Counter, defaultdict
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from egov.core.identifiers import personal_id_problem, phone_problem
+from egov.demo.dossiers import People, demo_clock, seed_demo_dossiers
+from egov.demo.seed import seed_demo
+from egov.dossiers.lifecycle import Status
+from egov.dossiers.models import (
+    Apology,
+    DailyCounter,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    ProcessTask,
+)
+from egov.dossiers.selectors import WorklistFilters, dossier_worklist, event_chain_breaks
+from egov.interop.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+CODE = re.compile(r"(\d{3}\.\d{2}\.\d{2}\.H01)-(\d{6})-(\d{4})")
+WORKERS = [
+    "tiepnhan.tinh",
+    "chuyenvien.stp",
+    "lanhdao.stp",
+    "tiepnhan.longxuyen",
+    "chuyenvien.longxuyen",
+    "lanhdao.longxuyen",
+]
+
+
+@pytest.fixture
+def seeded(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the scanned papers the desks attach
+    seed_demo()
+
+
+def test_a_month_of_work_in_every_status(seeded):
+    report = seed_demo_dossiers(count=60)
+
+    dossiers = Dossier.objects.select_related("procedure", "receiving_agency")
+    assert report.created == dossiers.count() == 60
+    assert set(report.by_status) == set(Status.values)
+    assert all(report.by_status.values()), report.by_status  # every status, at least once
+    assert Counter(dossiers.values_list("status", flat=True)) == report.by_status
+    assert len({d.procedure_id for d in dossiers}) >= 8
+    assert len({d.receiving_agency_id for d in dossiers}) >= 6
+    assert {d.channel for d in dossiers} == {"counter", "online", "postal"}
+
+    # Received in the month before today, and nothing after the start of today.
+    today = timezone.localdate()
+    start = timezone.localtime(min(d.submitted_at for d in dossiers)).date()
+    assert today - datetime.timedelta(days=30) <= start
+    last = max(DossierEvent.objects.values_list("at", flat=True))
+    assert timezone.localtime(last).date() < today
+
+    # Codes: unique, of the receiving desk and the day of receipt, numbered from 0001 on
+    # without a gap, in the order of receipt.
+    coded = sorted((d for d in dossiers if d.code), key=lambda d: d.received_at)
+    assert len({d.code for d in coded}) == len(coded) >= 40
+    numbers = defaultdict(list)
+    for dossier in coded:
+        desk, day, number = CODE.fullmatch(dossier.code).groups()
+        assert desk == dossier.receiving_agency.code
+        assert day == f"{timezone.localtime(dossier.received_at):%y%m%d}"
+        numbers[desk, day].append(int(number))
+    assert all(got == list(range(1, len(got) + 1)) for got in numbers.values())
+
+    # Every chain verifies to the head its dossier keeps; every event reached the outbox.
+    assert [b for b in event_chain_breaks() if b[1] is not None] == []
+    assert (
+        OutboxMessage.objects.filter(topic="dvcqg.dossier").count()
+        == DossierEvent.objects.exclude(action__in=["attach_document", "assign"]).count()
+    )
+
+    # Most on time or early, some late, a few apologised (once each).
+    outcomes = Counter(dossiers.exclude(outcome="").values_list("outcome", flat=True))
+    assert outcomes["early"] + outcomes["on_time"] > outcomes["late"] > 0
+    assert report.decided_late == outcomes["late"]
+    assert 0 < report.apologised == Apology.objects.count() < 60 // 4
+    assert ProcessTask.objects.exclude(assignee=None).exists()
+    assert DossierDocument.objects.filter(digitised=True).exists()
+
+    # The demo logins find work in their worklists, and did work this month.
+    for username in WORKERS:
+        user = User.objects.get(username=username)
+        assert dossier_worklist(actor=user, filters=WorklistFilters(), after=None, limit=5)
+        assert DossierEvent.objects.filter(actor=user).exists(), username
+    citizen = User.objects.get(username="congdan.0001")
+    assert not citizen.has_usable_password() and not citizen.memberships.exists()
+    assert Dossier.objects.filter(owner=citizen).exists()
+
+    # A second run writes nothing and says so.
+    events = DossierEvent.objects.count()
+    again = seed_demo_dossiers(count=60)
+    assert again.skipped and again.created == 0
+    assert again.by_status == report.by_status
+    assert DossierEvent.objects.count() == events
+    assert "không tạo hồ sơ mẫu" in again.summary()
+
+
+def _snapshot() -> list[tuple]:
+    rows: list[tuple] = [
+        (d.code, d.status, d.applicant_name, d.applicant_id_number, d.form_data, d.due_at)
+        for d in Dossier.objects.order_by("pk")
+    ]
+    rows += DossierEvent.objects.order_by("pk").values_list(
+        "seq", "action", "at", "actor_label", "note"
+    )
+    return rows
+
+
+def _forget_the_month() -> None:
+    """Back to a database with no dossier (what a fresh one after seed_demo has)."""
+    OutboxMessage.objects.all().delete()
+    DossierEvent.objects.all().delete()
+    Dossier.objects.all().delete()
+    DailyCounter.objects.all().delete()
+    User.objects.filter(username__startswith="congdan.").delete()
+
+
+def test_two_runs_write_the_same_month(seeded):
+    seed_demo_dossiers(count=20)
+    first = _snapshot()
+    _forget_the_month()
+    seed_demo_dossiers(count=20)
+    assert _snapshot() == first
+
+
+def test_applicants_have_consistent_ids_and_phones():
+    people = People(random.Random(1))  # noqa: S311
+    for _ in range(300):
+        person = people.person(ages=(0, 95), on=datetime.date(2026, 11, 16), prefix="089")
+        assert (
+            personal_id_problem(person.id_number, date_of_birth=person.birth, gender=person.gender)
+            is None
+        ), person
+        assert phone_problem(person.phone) is None
+        _, *middle, given = person.name.split()
+        assert middle and given[0].isupper()
+
+
+def test_the_demo_clock_moves_now_only_inside():
+    instant = datetime.datetime(2026, 11, 2, 9, 30, tzinfo=datetime.UTC)
+    with demo_clock(instant) as clock:
+        assert timezone.now() == instant
+        clock.now = instant + datetime.timedelta(hours=2)
+        assert timezone.now() == instant + datetime.timedelta(hours=2)
+    assert abs(timezone.now() - datetime.datetime.now(datetime.UTC)) < datetime.timedelta(minutes=1)
+    naive = datetime.datetime(2026, 11, 2, 9, 30)  # noqa: DTZ001 - the mistake under test
+    with pytest.raises(ValueError), demo_clock(naive):
+        pass
