@@ -22,6 +22,7 @@ from egov.dossiers import lifecycle
 from egov.dossiers.errors import DossierNotFoundError, StaleVersionError
 from egov.dossiers.models import Channel
 from egov.dossiers.policies import acting_as
+from egov.dossiers.printing import forms_available
 from egov.dossiers.selectors import (
     TABS,
     WorklistFilters,
@@ -148,6 +149,7 @@ def dossier_page(request: HttpRequest, key: str) -> HttpResponse:
     except DossierNotFoundError as error:
         raise Http404(error.message) from error
     task = open_task_of(dossier)
+    printable = forms_available(dossier)
     actions = [
         {
             "name": rule.action.value,
@@ -167,10 +169,11 @@ def dossier_page(request: HttpRequest, key: str) -> HttpResponse:
             "task": task,
             "actions": actions,
             "officers": assignable_officers(task=task) if can_assign and task else [],
-            "forms": FORMS,
+            "forms": [(form, label) for form, label in FORMS if form in printable],
             "key": dossier.code or str(dossier.reference),
             "print_now": request.GET.get("in", "") if request.GET.get("in") in dict(FORMS) else "",
             **dossier_page_parts(dossier=dossier),
+            "event_labels": lifecycle.EVENT_LABELS,
         },
     )
 

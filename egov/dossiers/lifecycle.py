@@ -84,6 +84,28 @@ class Action(StrEnum):
     RETURN_RESULT = "return_result"
 
 
+# What the event log calls each thing that happens to a dossier, in Vietnamese.
+EVENT_LABELS = {
+    "submit": "Nộp hồ sơ",
+    "receive": "Tiếp nhận",
+    "refuse": "Từ chối tiếp nhận",
+    "request_supplement": "Yêu cầu bổ sung",
+    "complete_supplement": "Đã bổ sung đủ",
+    "transfer": "Chuyển cơ quan giải quyết",
+    "forward": "Chuyển bước tiếp theo",
+    "send_back": "Trả lại bước trước",
+    "request_obligation": "Yêu cầu nghĩa vụ tài chính",
+    "confirm_obligation": "Đã hoàn thành nghĩa vụ tài chính",
+    "approve": "Phê duyệt kết quả",
+    "stop": "Dừng giải quyết",
+    "withdraw": "Rút hồ sơ",
+    "apologize": "Xin lỗi, hẹn lại ngày trả",
+    "return_result": "Trả kết quả",
+    "attach_document": "Đính kèm tệp",
+    "assign": "Giao việc",
+}
+
+
 class Actor(StrEnum):
     """Who a rule is for; the policies map people onto these."""
 

@@ -509,3 +509,18 @@ FORMS: dict[str, Callable[[Dossier], bytes]] = {
     "05": process_control_slip,
     "stop": stop_notice,
 }
+
+
+def forms_available(dossier: Dossier) -> list[str]:
+    """The forms that print for this dossier as it stands (the same conditions the form
+    functions check; tests/dossiers/test_printing.py holds the two together)."""
+    received = dossier.code is not None and dossier.received_at is not None
+    available = {
+        "01": received,
+        "02": dossier.supplements.exists(),
+        "03": dossier.status == Status.REFUSED,
+        "04": Apology.objects.filter(dossier=dossier).exists(),
+        "05": received,
+        "stop": dossier.status == Status.STOPPED,
+    }
+    return [form for form in FORMS if available[form]]

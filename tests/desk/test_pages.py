@@ -62,6 +62,8 @@ def test_the_dossier_page_offers_exactly_the_allowed_actions(client, procedures,
     client.force_login(people["desk"])
     html = client.get(reverse("desk:dossier", args=[dossier.code])).content.decode()
     assert "Nguyễn Thị Ánh Tuyết" in html and "Chuyển xử lý" in html
+    assert "— Nộp hồ sơ (" in html and "— Tiếp nhận (" in html  # the log in Vietnamese
+    assert "Giấy tiếp nhận (Mẫu 01)" in html and "Phiếu từ chối (Mẫu 03)" not in html
     assert "Phê duyệt kết quả" not in html and "Chuyển bước tiếp theo" not in html
     client.force_login(people["specialist"])
     html = client.get(reverse("desk:dossier", args=[dossier.code])).content.decode()

@@ -310,3 +310,51 @@ def test_qr_is_an_svg_data_uri():
     uri = qr_svg_data_uri("/tra-cuu/001.03.50.H01-261116-0001/")
     assert uri.startswith("data:image/svg+xml")
     assert uri != qr_svg_data_uri("/tra-cuu/001.03.50.H01-261116-0002/")
+
+
+@pytest.mark.parametrize("state", ["received", "refused", "supplement", "apology", "stopped"])
+def test_forms_available_are_exactly_those_that_print(
+    procedures, people, clock, state, django_user_model
+):
+    from egov.dossiers.printing import FORMS, FormNotAvailableError, forms_available
+
+    if state == "refused":
+        citizen = django_user_model.objects.create_user("congdan", password="x")
+        dossier = dossier_create(
+            actor=citizen,
+            procedure_code="1.001193",
+            channel="online",
+            applicant=CITIZEN,
+            return_method="online",
+            agency_code="001.03.50.H01",
+        )
+        act(dossier, "refuse", people["desk"], note="Sai thẩm quyền")
+    else:
+        dossier = dossier_create(
+            actor=people["desk"],
+            procedure_code="1.001193",
+            channel="counter",
+            applicant=CITIZEN,
+            return_method="counter",
+        )
+        act(dossier, "transfer", people["desk"])
+        if state == "supplement":
+            act(dossier, "request_supplement", people["specialist"], note="Thiếu giấy")
+        if state == "apology":
+            act(
+                dossier,
+                "apologize",
+                people["leader"],
+                note="Chờ xác minh",
+                new_due_at=datetime.datetime(2026, 11, 20, 9, 0, tzinfo=VN),
+            )
+        if state == "stopped":
+            act(dossier, "stop", people["leader"], note="Không đủ điều kiện")
+    dossier.refresh_from_db()
+    available = forms_available(dossier)
+    for form, render in FORMS.items():
+        if form in available:
+            assert render(dossier)[:5] == b"%PDF-"
+        else:
+            with pytest.raises(FormNotAvailableError):
+                render(dossier)
