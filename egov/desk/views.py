@@ -44,7 +44,9 @@ from egov.dossiers.services import (
     dossier_perform,
     task_assign,
 )
+from egov.orgs.models import Role
 from egov.orgs.policies import is_staff_member
+from egov.orgs.selectors import memberships_of
 
 from .forms import CounterIntakeForm, eform_answers, eform_fields
 
@@ -136,8 +138,23 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "channels": Channel.choices,
             "next_page": next_page,
             "now": timezone.now(),
+            "books": _books(request),
         },
     )
+
+
+def _books(request: HttpRequest) -> list[dict[str, str]]:
+    """This month's tracking book (Mẫu 06) of each desk the officer receives at."""
+    today = timezone.localdate()
+    period = f"from={today.replace(day=1):%Y-%m-%d}&to={today:%Y-%m-%d}"
+    return [
+        {
+            "name": membership.agency.name,
+            "pdf": f"/api/v1/agencies/{membership.agency.code}/tracking-book.pdf?{period}",
+            "xlsx": f"/api/v1/agencies/{membership.agency.code}/tracking-book.xlsx?{period}",
+        }
+        for membership in memberships_of(user=request.user).filter(role=Role.RECEPTION)
+    ]
 
 
 @login_required

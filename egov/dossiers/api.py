@@ -14,6 +14,7 @@ from ninja import Status as HttpStatus
 
 from egov.core.api_support import ScopedThrottle
 
+from .exports import tracking_book_xlsx
 from .lifecycle import Action, Status
 from .models import Dossier, DossierDocument
 from .printing import FORMS, tracking_book
@@ -417,6 +418,21 @@ def tracking_book_pdf(request: HttpRequest, code: str, period: Query[PeriodQuery
         tracking_book(agency, period.from_, period.to),
         f"so-theo-doi-{code}-{period.from_:%Y%m%d}-{period.to:%Y%m%d}.pdf",
     )
+
+
+@router.get("/agencies/{code}/tracking-book.xlsx", summary="Sổ theo dõi hồ sơ (Mẫu 06), XLSX")
+def tracking_book_spreadsheet(
+    request: HttpRequest, code: str, period: Query[PeriodQuery]
+) -> HttpResponse:
+    agency = agency_book_get(actor=request.user, code=code)
+    response = HttpResponse(
+        tracking_book_xlsx(agency, period.from_, period.to),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="so-theo-doi-{code}-{period.from_:%Y%m%d}-{period.to:%Y%m%d}.xlsx"'
+    )
+    return response
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:

@@ -293,3 +293,19 @@ def test_the_leader_hands_the_step_to_an_officer(client, desk, people, staff):
     assert not_a_leader.status_code == 403
     events = client.get(f"/api/v1/dossiers/{code}/events", headers=desk).json()
     assert events[-1]["action"] == "assign"
+
+
+def test_tracking_book_as_a_spreadsheet(client, desk):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    code = post(client, "/api/v1/dossiers", BODY, desk).json()["code"]
+    url = "/api/v1/agencies/001.03.50.H01/tracking-book.xlsx?from=2026-11-01&to=2026-11-30"
+    response = client.get(url, headers=desk)
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[2][:3] == ("STT", "Mã hồ sơ", "Thủ tục")
+    assert rows[3][1] == code and rows[3][3] == "Nguyễn Thị Ánh Tuyết"
+    assert client.get(url, headers=bearer(client, "chuyenvien.stp")).status_code == 404
