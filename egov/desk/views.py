@@ -27,6 +27,7 @@ from egov.dossiers.selectors import (
     TABS,
     WorklistFilters,
     actions_available,
+    agency_dashboard,
     applicant_from_earlier,
     assignable_officers,
     dossier_get,
@@ -141,6 +142,19 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "books": _books(request),
         },
     )
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The leader's month: received, in process, overdue, returned, on-time rate, the five
+    most overdue dossiers and the open steps per officer."""
+    _staff_only(request)
+    start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    board = agency_dashboard(actor=request.user, month_start=start)
+    if not board.agencies:
+        raise PermissionDenied("Trang dành cho lãnh đạo cơ quan.")
+    return render(request, "desk/dashboard.html", {"board": board, "month": start})
 
 
 def _books(request: HttpRequest) -> list[dict[str, str]]:

@@ -133,3 +133,23 @@ def test_online_queue_oldest_first_with_the_intake_deadline(
     html = client.get(reverse("desk:worklist"), {"tab": "intake"}).content.decode()
     assert html.index(codes[0]) < html.index(codes[1])  # oldest first
     assert "Kiểm tra trước 08:00 17/11/2026" in html  # 8 working hours from Monday 08:00
+
+
+def test_the_leaders_month(client, procedures, people, clock):
+    late = receive(people)
+    act(late, "transfer", people["desk"])
+    receive(people)
+    import datetime
+
+    from egov.dossiers.services.deadlines import deadlines_flag
+    from tests.conftest import VN
+
+    deadlines_flag(now=datetime.datetime(2026, 11, 18, 9, 0, tzinfo=VN))
+    client.force_login(people["leader"])
+    html = client.get(reverse("desk:dashboard")).content.decode()
+    assert "Tổng quan tháng 11/2026" in html
+    assert late.code in html  # among the most overdue
+    assert "Chưa giao" in html  # the open step nobody was given yet
+    client.force_login(people["desk"])  # not a leader
+    refused = client.get(reverse("desk:dashboard"))
+    assert refused.status_code == 403 and "Không có quyền truy cập" in refused.content.decode()
