@@ -7,6 +7,7 @@ app_name = "desk"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("tong-quan/", views.dashboard, name="dashboard"),
+    path("co-quan/", views.choose_agency, name="choose_agency"),
     path("tiep-nhan/", views.intake_start, name="intake"),
     path("tiep-nhan/nguoi-nop/", views.intake_applicant, name="intake_applicant"),
     path("tiep-nhan/<str:national_code>/", views.intake_form, name="intake_form"),

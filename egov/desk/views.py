@@ -89,10 +89,14 @@ def _staff_only(request: HttpRequest) -> None:
         raise PermissionDenied("Trang dành cho cán bộ.")
 
 
+SESSION_AGENCY = "desk_agency"
+
+
 def _filters(request: HttpRequest) -> WorklistFilters:
     get = request.GET
     tab = get.get("tab", "agency")
     return WorklistFilters(
+        agency_id=request.session.get(SESSION_AGENCY),
         tab=tab if tab in TABS else "agency",
         procedure=get.get("thu_tuc", "")[:8],
         sector=get.get("linh_vuc", "")[:20],
@@ -131,7 +135,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "tabs": [
                 (key, label, count)
                 for (key, label), count in zip(
-                    TABS.items(), worklist_counts(actor=request.user).values(), strict=True
+                    TABS.items(),
+                    worklist_counts(actor=request.user, agency_id=filters.agency_id).values(),
+                    strict=True,
                 )
             ],
             "filters": filters,
@@ -140,6 +146,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "next_page": next_page,
             "now": timezone.now(),
             "books": _books(request),
+            "my_agencies": _my_agencies(request),
+            "chosen_agency": filters.agency_id,
         },
     )
 
@@ -155,6 +163,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not board.agencies:
         raise PermissionDenied("Trang dành cho lãnh đạo cơ quan.")
     return render(request, "desk/dashboard.html", {"board": board, "month": start})
+
+
+def _my_agencies(request: HttpRequest) -> list[Any]:
+    agencies = {m.agency_id: m.agency for m in memberships_of(user=request.user)}
+    return sorted(agencies.values(), key=lambda agency: agency.name)
+
+
+@login_required
+@require_POST
+def choose_agency(request: HttpRequest) -> HttpResponse:
+    """For people who work in several agencies: whose work the worklist shows."""
+    _staff_only(request)
+    mine = {agency.pk for agency in _my_agencies(request)}
+    try:
+        chosen = int(request.POST.get("agency", ""))
+    except ValueError:
+        chosen = 0
+    if chosen in mine:
+        request.session[SESSION_AGENCY] = chosen
+    else:
+        request.session.pop(SESSION_AGENCY, None)  # "all my agencies"
+    return redirect(reverse("desk:worklist"))
 
 
 def _books(request: HttpRequest) -> list[dict[str, str]]:

@@ -149,6 +149,7 @@ class WorklistFilters:
     sector: str = ""
     received_from: datetime.date | None = None
     received_to: datetime.date | None = None
+    agency_id: int | None = None
 
 
 # The desk's worklist tabs, in the order they are shown, with their labels.
@@ -166,9 +167,13 @@ TABS = {
 }
 
 
-def _tab_conditions(actor: Actor) -> dict[str, Q]:
-    """Each tab as a condition on the dossiers the person sees (one place for list and count)."""
+def _tab_conditions(actor: Actor, agency_id: int | None = None) -> dict[str, Q]:
+    """Each tab as a condition on the dossiers the person sees (one place for list and count).
+    With `agency_id` (the agency a person with several has chosen), "my agency's" tabs are
+    that agency's only."""
     agencies = [m.agency_id for m in memberships_of(user=actor)]
+    if agency_id in agencies:
+        agencies = [agency_id]
     open_tasks = ProcessTask.objects.filter(finished_at__isnull=True)
     at_my_agencies = open_tasks.filter(agency_id__in=agencies)
     return {
@@ -185,9 +190,9 @@ def _tab_conditions(actor: Actor) -> dict[str, Q]:
     }
 
 
-def worklist_counts(*, actor: Actor) -> dict[str, int]:
+def worklist_counts(*, actor: Actor, agency_id: int | None = None) -> dict[str, int]:
     """How many dossiers each tab holds: one query, whatever the number of tabs."""
-    conditions = _tab_conditions(actor)
+    conditions = _tab_conditions(actor, agency_id)
     counts = _visible_to(actor).aggregate(
         **{tab: Count("pk", filter=condition) for tab, condition in conditions.items()}
     )
@@ -200,7 +205,7 @@ def dossier_worklist(
     """A page of the dossiers this person may see, newest first, from after a cursor."""
     dossiers = _visible_to(actor)
     if filters.tab in TABS:
-        dossiers = dossiers.filter(_tab_conditions(actor)[filters.tab])
+        dossiers = dossiers.filter(_tab_conditions(actor, filters.agency_id)[filters.tab])
     if filters.channel:
         dossiers = dossiers.filter(channel=filters.channel)
     if filters.sector:

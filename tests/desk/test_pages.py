@@ -153,3 +153,19 @@ def test_the_leaders_month(client, procedures, people, clock):
     client.force_login(people["desk"])  # not a leader
     refused = client.get(reverse("desk:dashboard"))
     assert refused.status_code == 403 and "Không có quyền truy cập" in refused.content.decode()
+
+
+def test_someone_in_two_agencies_chooses_whose_work_to_see(
+    client, procedures, people, clock, staff
+):
+    staff("hai.noi", "001.03.50.H01", "reception")
+    both = staff("hai.noi", "000.00.31.H01", "reception")
+    first = receive(people)  # at Long Xuyên's desk
+    client.force_login(both)
+    page = client.get(reverse("desk:worklist")).content.decode()
+    assert "Làm việc tại" in page and first.code in page
+    province_center = people["province_desk"].memberships.get().agency
+    client.post(reverse("desk:choose_agency"), {"agency": province_center.pk})
+    assert first.code not in client.get(reverse("desk:worklist")).content.decode()
+    client.post(reverse("desk:choose_agency"), {"agency": "999999"})  # not theirs: all again
+    assert first.code in client.get(reverse("desk:worklist")).content.decode()
