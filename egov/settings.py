@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "egov.core.context_processors.site",
+                "egov.orgs.context_processors.staff_nav",
             ],
         },
     },
@@ -136,6 +137,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "egov.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
+# Behind reverse proxies, the client's address is read from X-Forwarded-For (see
+# MOTCUA_TRUSTED_PROXIES); otherwise a proxy's own address would be locked out for everyone.
+AXES_IPWARE_PROXY_COUNT = env.int("MOTCUA_TRUSTED_PROXIES", default=0) or None
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "desk:worklist"

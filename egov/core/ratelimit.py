@@ -1,6 +1,7 @@
 """A fixed-window counter per client address, in the cache (Redis when scaled out), for pages;
 the API's endpoints use Django Ninja's throttles with the same rates."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -13,11 +14,22 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), _PERIODS[period[:1]]
 
 
+def client_address(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or, behind MOTCUA_TRUSTED_PROXIES proxies, the
+    address the nearest trusted proxy saw. A forwarded-for header is otherwise whatever the
+    client wants it to be, so it is never read without proxies configured."""
+    proxies = settings.NINJA_NUM_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        addresses = [part.strip() for part in forwarded.split(",")]
+        return addresses[-min(proxies, len(addresses))]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
 def allow(request: HttpRequest, *, scope: str, rate: str) -> bool:
     """Count this request; False once the address has used up its allowance for the window."""
     limit, seconds = parse_rate(rate)
-    # REMOTE_ADDR only: a forwarded-for header is whatever the client wants it to be.
-    key = f"ratelimit:{scope}:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"ratelimit:{scope}:{client_address(request)}"
     if cache.add(key, 1, timeout=seconds):
         return True
     try:

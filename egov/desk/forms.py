@@ -37,8 +37,11 @@ class CounterIntakeForm(forms.Form):
         label="Hình thức nhận kết quả", choices=ReturnMethod.choices, initial="counter"
     )
     decision = forms.ChoiceField(label="Quyết định", choices=DECISIONS, initial="receive")
+    desk = forms.ChoiceField(label="Bộ phận tiếp nhận", choices=[], required=False)
+    # One form, one dossier: the view remembers the tokens it has already handled.
+    token = forms.CharField(widget=forms.HiddenInput, max_length=32)
     note = forms.CharField(
-        label="Lý do, giấy tờ còn thiếu (khi yêu cầu bổ sung hoặc từ chối)",
+        label="Giấy tờ còn thiếu, mỗi dòng một loại (yêu cầu bổ sung) hoặc lý do từ chối",
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),

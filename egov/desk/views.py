@@ -6,6 +6,7 @@ may do what is the engine's answer (egov.dossiers.policies, selectors, services)
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,10 +14,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_POST
 
-from egov.catalog.selectors import procedure_in_force, procedure_search, sector_list
+from egov.catalog.selectors import sector_list
 from egov.core.errors import DomainError
 from egov.dossiers import lifecycle
 from egov.dossiers.errors import DossierNotFoundError, StaleVersionError
@@ -28,7 +29,6 @@ from egov.dossiers.selectors import (
     WorklistFilters,
     actions_available,
     agency_dashboard,
-    applicant_from_earlier,
     assignable_officers,
     dossier_get,
     dossier_page_parts,
@@ -38,18 +38,12 @@ from egov.dossiers.selectors import (
     worklist_counts,
 )
 from egov.dossiers.services import (
-    Applicant,
-    Submitter,
-    document_attach,
-    dossier_create,
     dossier_perform,
     task_assign,
 )
 from egov.orgs.models import Role
 from egov.orgs.policies import is_staff_member
 from egov.orgs.selectors import memberships_of
-
-from .forms import CounterIntakeForm, eform_answers, eform_fields
 
 PAGE_SIZE = 50
 
@@ -84,7 +78,7 @@ FORMS = [
 ]
 
 
-def _staff_only(request: HttpRequest) -> None:
+def staff_only(request: HttpRequest) -> None:
     if not is_staff_member(request.user):
         raise PermissionDenied("Trang dành cho cán bộ.")
 
@@ -110,7 +104,7 @@ def _filters(request: HttpRequest) -> WorklistFilters:
 @login_required
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     try:
         filters = _filters(request)
     except ValueError:  # an impossible date such as 2026-02-30
@@ -157,7 +151,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The leader's month: received, in process, overdue, returned, on-time rate, the five
     most overdue dossiers and the open steps per officer."""
-    _staff_only(request)
+    staff_only(request)
     start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     board = agency_dashboard(actor=request.user, month_start=start)
     if not board.agencies:
@@ -174,7 +168,7 @@ def _my_agencies(request: HttpRequest) -> list[Any]:
 @require_POST
 def choose_agency(request: HttpRequest) -> HttpResponse:
     """For people who work in several agencies: whose work the worklist shows."""
-    _staff_only(request)
+    staff_only(request)
     mine = {agency.pk for agency in _my_agencies(request)}
     try:
         chosen = int(request.POST.get("agency", ""))
@@ -204,7 +198,7 @@ def _books(request: HttpRequest) -> list[dict[str, str]]:
 @login_required
 @require_GET
 def dossier_page(request: HttpRequest, key: str) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     try:
         dossier = dossier_get(actor=request.user, key=key)
     except DossierNotFoundError as error:
@@ -234,7 +228,6 @@ def dossier_page(request: HttpRequest, key: str) -> HttpResponse:
             "key": dossier.code or str(dossier.reference),
             "print_now": request.GET.get("in", "") if request.GET.get("in") in dict(FORMS) else "",
             **dossier_page_parts(dossier=dossier),
-            "event_labels": lifecycle.EVENT_LABELS,
         },
     )
 
@@ -257,15 +250,21 @@ def _version(request: HttpRequest) -> int:
 @login_required
 @require_POST
 def dossier_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     params: dict[str, Any] = {}
     if action == "request_supplement":
         params["items"] = [
             line.strip() for line in request.POST.get("items", "").splitlines() if line.strip()
         ]
     if action == "apologize":
-        new_due = parse_datetime(request.POST.get("new_due_at", ""))
-        params["new_due_at"] = timezone.make_aware(new_due) if new_due else None
+        try:
+            new_due = forms.DateTimeField().clean(request.POST.get("new_due_at", ""))
+        except forms.ValidationError:
+            messages.error(request, "Ngày giờ hẹn trả mới không hợp lệ.")
+            return _page(key)
+        params["new_due_at"] = (
+            timezone.make_aware(new_due) if timezone.is_naive(new_due) else new_due
+        )
     if action == "request_obligation":
         params["result_signed"] = request.POST.get("result_signed") == "on"
     if action == "return_result":
@@ -296,7 +295,7 @@ def dossier_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def dossier_assign(request: HttpRequest, key: str) -> HttpResponse:
-    _staff_only(request)
+    staff_only(request)
     try:
         task = task_assign(
             actor=request.user,  # type: ignore[arg-type]
@@ -314,152 +313,3 @@ def dossier_assign(request: HttpRequest, key: str) -> HttpResponse:
         return _page(key)
     messages.success(request, f"Đã giao bước “{task.name}” cho {task.assignee}.")
     return _page(key)
-
-
-# ---------------------------------------------------------------------------- counter intake
-
-
-@login_required
-@require_GET
-def intake_start(request: HttpRequest) -> HttpResponse:
-    """Find the procedure: accent-insensitive search, as on the portal."""
-    _staff_only(request)
-    query = request.GET.get("q", "")[:200]
-    procedures = procedure_search(query=query)[:30] if query else []
-    template = (
-        "desk/_intake_procedures.html"
-        if request.headers.get("HX-Request")
-        else ("desk/intake_start.html")
-    )
-    return render(request, template, {"query": query, "procedures": procedures})
-
-
-@login_required
-@require_GET
-def intake_applicant(request: HttpRequest) -> HttpResponse:
-    """The applicant's details from their latest dossier, by personal ID (htmx)."""
-    _staff_only(request)
-    earlier = applicant_from_earlier(actor=request.user, id_number=request.GET.get("id_number", ""))
-    return render(request, "desk/_intake_earlier.html", {"earlier": earlier})
-
-
-APPLICANT_FIELDS = [
-    "applicant_type",
-    "id_number",
-    "full_name",
-    "date_of_birth",
-    "gender",
-    "tax_code",
-    "phone",
-    "email",
-    "ward_code",
-    "street",
-    "submitter_name",
-]
-
-
-def _intake_form(procedure: Any, data: Any = None, files: Any = None) -> CounterIntakeForm:
-    form = CounterIntakeForm(data, files)
-    form.fields.update(eform_fields(procedure.form_schema))
-    return form
-
-
-@login_required
-def intake_form(request: HttpRequest, national_code: str) -> HttpResponse:
-    """One page at the counter: applicant, documents (scanned), e-form, return method, and the
-    decision: receive, ask for a supplement, or refuse."""
-    _staff_only(request)
-    try:
-        procedure = procedure_in_force(national_code=national_code)
-    except DomainError as error:
-        raise Http404(error.message) from error
-    documents = procedure.revisions.get(version=procedure.version).content["documents"]
-    form = _intake_form(procedure, request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            dossier = dossier_create(
-                actor=request.user,  # type: ignore[arg-type]
-                procedure_code=procedure.national_code,
-                channel="counter",
-                applicant=Applicant(
-                    type=data["applicant_type"],
-                    name=data["full_name"],
-                    id_number=data["id_number"],
-                    birth_date=data["date_of_birth"],
-                    gender=data["gender"],
-                    tax_code=data["tax_code"],
-                    phone=data["phone"],
-                    email=data["email"],
-                    ward_code=data["ward_code"],
-                    street=data["street"],
-                ),
-                return_method=data["return_method"],
-                form_data=eform_answers(data, procedure.form_schema),
-                submitter=Submitter(name=data["submitter_name"])
-                if data["submitter_name"]
-                else None,
-                receive=data["decision"] == "receive",
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-            for place, problem in error.fields.items():
-                form.add_error(None, f"{place}: {problem}")
-        else:
-            return _after_intake(request, dossier, data, documents)
-    return render(
-        request,
-        "desk/intake_form.html",
-        {
-            "procedure": procedure,
-            "form": form,
-            "applicant_fields": [form[name] for name in APPLICANT_FIELDS],
-            "eform": [form[name] for name in form.fields if name.startswith("f_")],
-            "documents": documents,
-        },
-    )
-
-
-def _after_intake(
-    request: HttpRequest, dossier: Any, data: dict[str, Any], documents: list[dict[str, Any]]
-) -> HttpResponse:
-    key = dossier.code or str(dossier.reference)
-    # Scans of the papers handed over, one per component.
-    for document in documents:
-        upload = request.FILES.get(f"doc_{document['code']}")
-        if upload is None:
-            continue
-        try:
-            document_attach(
-                actor=request.user,  # type: ignore[arg-type]
-                key=key,
-                stream=upload,
-                name=upload.name or "",
-                size=upload.size or 0,
-                component=document["code"],
-                digitised=True,
-            )
-        except DomainError as error:
-            messages.error(request, f"{document['name']}: {error.message}")
-    decision = data["decision"]
-    if decision != "receive":
-        try:
-            dossier = dossier_perform(
-                key=key,
-                action=decision,
-                actor=request.user,  # type: ignore[arg-type]
-                version=dossier.version,
-                note=data["note"],
-                items=[line for line in data["note"].splitlines() if line.strip()],
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
-            return _page(key)
-    form_to_print = {"receive": "01", "request_supplement": "02", "refuse": "03"}[decision]
-    done = {
-        "receive": "Đã tiếp nhận",
-        "request_supplement": "Đã yêu cầu bổ sung",
-        "refuse": "Đã từ chối tiếp nhận",
-    }[decision]
-    messages.success(request, f"{done} hồ sơ {dossier.code or ''}. Hãy in phiếu cho người nộp.")
-    return redirect(f"{reverse('desk:dossier', args=[key])}?in={form_to_print}")

@@ -180,7 +180,7 @@ def _tab_conditions(actor: Actor, agency_id: int | None = None) -> dict[str, Q]:
         "mine": Q(pk__in=open_tasks.filter(assignee_id=actor.pk).values("dossier_id")),
         "agency": Q(pk__in=at_my_agencies.values("dossier_id")),
         "unassigned": Q(pk__in=at_my_agencies.filter(assignee__isnull=True).values("dossier_id")),
-        "intake": Q(status=lifecycle.Status.SUBMITTED),
+        "intake": Q(status=lifecycle.Status.SUBMITTED, channel="online"),
         "due_soon": Q(due_soon=True),
         "overdue": Q(overdue=True),
         "supplement": Q(status=lifecycle.Status.SUPPLEMENT_REQUESTED),
@@ -306,12 +306,31 @@ def assignable_officers(*, task: ProcessTask) -> list[Any]:
 
 def dossier_page_parts(*, dossier: Dossier) -> dict[str, Any]:
     """Everything the dossier page shows besides the dossier, each in one query."""
+    content = dossier.procedure_revision.content
+    names = {document["code"]: document["name"] for document in content["documents"]}
+    answers = []
+    for field in content.get("form_schema", {}).get("fields", []):
+        value = dossier.form_data.get(field["name"])
+        if value in (None, ""):
+            continue
+        if field.get("type") == "select":
+            value = dict(field.get("choices", [])).get(value, value)
+        elif field.get("type") == "checkbox":
+            value = "Có" if value else "Không"
+        answers.append((field.get("label", field["name"]), value))
+    documents = list(dossier.documents.order_by("uploaded_at", "pk"))
+    for document in documents:
+        document.component_name = names.get(document.component, "Giấy tờ khác")  # type: ignore[attr-defined]
+    events = list(dossier.events.order_by("seq"))
+    for event in events:
+        event.label = lifecycle.EVENT_LABELS.get(event.action, event.action)  # type: ignore[attr-defined]
     return {
-        "events": list(dossier.events.select_related("actor").order_by("seq")),
+        "form_answers": answers,
+        "events": events,
         "tasks": list(
             dossier.tasks.select_related("agency", "assignee").order_by("started_at", "pk")
         ),
-        "documents": list(dossier.documents.order_by("uploaded_at", "pk")),
+        "documents": documents,
         "fees": list(dossier.fees.order_by("pk")),
         "supplements": list(dossier.supplements.order_by("requested_at")),
         "apology": Apology.objects.filter(dossier=dossier).first(),
@@ -319,11 +338,17 @@ def dossier_page_parts(*, dossier: Dossier) -> dict[str, Any]:
 
 
 def applicant_from_earlier(*, actor: Actor, id_number: str) -> Dossier | None:
-    """The latest dossier this person may see of the applicant with this personal ID: what the
-    desk fills the intake form from, so nobody types the same person twice."""
+    """The latest dossier received at one of this officer's own desks from the applicant with
+    this personal ID: what the counter fills the intake form from. Reception officers only,
+    and only their desks' dossiers: the applicant stood at that counter before."""
     if not id_number.isascii() or not id_number.isdigit() or len(id_number) != 12:
         return None
-    return _visible_to(actor).filter(applicant_id_number=id_number).order_by("-pk").first()
+    desks = [m.agency_id for m in memberships_of(user=actor) if m.role == "reception"]
+    return (
+        Dossier.objects.filter(receiving_agency_id__in=desks, applicant_id_number=id_number)
+        .order_by("-pk")
+        .first()
+    )
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 APPLICANT = {
+    "token": "a" * 32,
     "applicant_type": "1",
     "id_number": "089301000123",
     "full_name": "Nguyễn Thị Ánh Tuyết",
@@ -63,23 +64,49 @@ def test_request_a_supplement_at_the_counter(desk):
     assert dossier.supplements.get().items == ["Giấy chứng sinh", "Tờ khai"]
 
 
-def test_refusal_needs_a_reason_and_bad_input_changes_nothing(desk):
-    response = desk.post(
-        reverse("desk:intake_form", args=["1.001193"]),
-        {**APPLICANT, "id_number": "123", "decision": "receive"},
-    )
+def test_bad_input_changes_nothing(desk, tmp_path):
+    url = reverse("desk:intake_form", args=["1.001193"])
+    response = desk.post(url, {**APPLICANT, "id_number": "123", "decision": "receive"})
     assert response.status_code == 200
     assert "12 chữ số" in response.content.decode()
-    assert not Dossier.objects.exists()
-
-
-def test_earlier_dossiers_fill_the_applicant(desk):
-    desk.post(reverse("desk:intake_form", args=["1.001193"]), {**APPLICANT, "decision": "receive"})
-    html = desk.get(
-        reverse("desk:intake_applicant"), {"id_number": "089301000123"}
-    ).content.decode()
-    assert "Điền thông tin của Nguyễn Thị Ánh Tuyết" in html
-    assert (
-        desk.get(reverse("desk:intake_applicant"), {"id_number": "1"}).content.decode().strip()
-        == ""
+    refusal = desk.post(url, {**APPLICANT, "decision": "refuse", "note": ""})
+    assert "Cần ghi rõ lý do từ chối" in refusal.content.decode()
+    disguised = desk.post(
+        url,
+        {**APPLICANT, "decision": "receive", "doc_TP02": SimpleUploadedFile("cs.pdf", b"MZ\x90")},
     )
+    assert "không đúng với phần mở rộng" in disguised.content.decode()
+    assert not Dossier.objects.exists()
+    assert not list(tmp_path.rglob("*"))
+
+
+def test_a_double_click_makes_one_dossier(desk):
+    url = reverse("desk:intake_form", args=["1.001193"])
+    first = desk.post(url, {**APPLICANT, "decision": "receive"})
+    second = desk.post(url, {**APPLICANT, "decision": "receive"})
+    assert Dossier.objects.count() == 1
+    assert second["Location"] == first["Location"].split("?")[0]
+
+
+def test_an_officer_at_two_desks_chooses_one(client, procedures, people, clock, staff):
+    staff("hai.noi", "001.03.50.H01", "reception")
+    both = staff("hai.noi", "000.00.31.H01", "reception")
+    client.force_login(both)
+    form = client.get(reverse("desk:intake_form", args=["1.001193"])).content.decode()
+    assert "Bộ phận tiếp nhận" in form
+    client.post(
+        reverse("desk:intake_form", args=["1.001193"]),
+        {**APPLICANT, "decision": "receive", "desk": "001.03.50.H01"},
+    )
+    assert Dossier.objects.get().receiving_agency.code == "001.03.50.H01"
+
+
+def test_earlier_dossiers_fill_the_applicant_at_the_same_desk_only(desk, people, client):
+    desk.post(reverse("desk:intake_form", args=["1.001193"]), {**APPLICANT, "decision": "receive"})
+    url = reverse("desk:intake_applicant")
+    html = desk.post(url, {"id_number": "089301000123"}).content.decode()
+    assert "Điền thông tin của Nguyễn Thị Ánh Tuyết" in html
+    assert desk.post(url, {"id_number": "1"}).content.decode().strip() == ""
+    for other in ("specialist", "auditor", "province_desk"):  # not this counter's officers
+        client.force_login(people[other])
+        assert client.post(url, {"id_number": "089301000123"}).content.decode().strip() == ""

@@ -48,7 +48,7 @@ def test_worklist_renders_in_a_constant_number_of_queries(
     client.force_login(people["desk"])
     for _ in range(3):
         receive(people)
-    with django_assert_max_num_queries(12) as few:
+    with django_assert_max_num_queries(14) as few:
         client.get(reverse("desk:worklist"), {"tab": "all"})
     for _ in range(20):
         receive(people)
@@ -169,3 +169,33 @@ def test_someone_in_two_agencies_chooses_whose_work_to_see(
     assert first.code not in client.get(reverse("desk:worklist")).content.decode()
     client.post(reverse("desk:choose_agency"), {"agency": "999999"})  # not theirs: all again
     assert first.code in client.get(reverse("desk:worklist")).content.decode()
+
+
+def test_the_dossier_page_speaks_vietnamese(client, procedures, people, clock):
+    from egov.dossiers.services import dossier_create as create
+
+    dossier = create(
+        actor=people["desk"],
+        procedure_code="1.001193",
+        channel="counter",
+        applicant=CITIZEN,
+        return_method="counter",
+        form_data={"child_full_name": "Trần Gia Bảo", "child_gender": "male"},
+    )
+    client.force_login(people["desk"])
+    html = client.get(reverse("desk:dossier", args=[dossier.code])).content.decode()
+    assert "Họ, chữ đệm và tên của trẻ" in html and "Nam" in html
+    assert "child_gender" not in html and ">male<" not in html
+    assert "Tổng quan" not in html  # a reception officer is not a leader
+
+
+def test_an_impossible_apology_date_is_refused_not_a_crash(client, procedures, people, clock):
+    dossier = receive(people)
+    act(dossier, "transfer", people["desk"])
+    client.force_login(people["leader"])
+    response = client.post(
+        reverse("desk:action", args=[dossier.code, "apologize"]),
+        {"version": 3, "note": "Chờ", "new_due_at": "2026-02-30T10:00"},
+        follow=True,
+    )
+    assert "Ngày giờ hẹn trả mới không hợp lệ" in response.content.decode()

@@ -9,11 +9,13 @@ All in one transaction: it happens whole or not at all.
 from .assignment import task_assign
 from .documents import document_attach
 from .door import dossier_perform
-from .intake import Applicant, Submitter, dossier_create
+from .intake import Applicant, IntakeFile, Submitter, counter_intake, dossier_create
 
 __all__ = [
     "Applicant",
+    "IntakeFile",
     "Submitter",
+    "counter_intake",
     "document_attach",
     "dossier_create",
     "dossier_perform",

@@ -40,23 +40,28 @@ def document_attach(
     )
     stored: list[str] = []
     try:
-        return _record(
-            actor=actor,
-            key=key,
-            stream=stream,
-            checked=checked,
-            component=component,
-            digitised=digitised,
-            stored=stored,
-        )
+        with transaction.atomic(durable=True):
+            return record_document(
+                actor=actor,
+                key=key,
+                stream=stream,
+                checked=checked,
+                component=component,
+                digitised=digitised,
+                stored=stored,
+            )
     except BaseException:
-        for path in stored:
-            DossierDocument.file.field.storage.delete(path)
+        remove_stored(stored)
         raise
 
 
-@transaction.atomic(durable=True)
-def _record(
+def remove_stored(paths: list[str]) -> None:
+    """Files written by a transaction that then failed: nothing may point at them."""
+    for path in paths:
+        DossierDocument.file.field.storage.delete(path)
+
+
+def record_document(
     *,
     actor: User,
     key: str,
@@ -66,6 +71,8 @@ def _record(
     digitised: bool,
     stored: list[str],
 ) -> DossierDocument:
+    """Record a checked file in the caller's transaction; `stored` collects what was written
+    to storage, for the caller to remove if its transaction fails."""
     dossier = Dossier.objects.select_for_update().get(pk=dossier_locate(key=key).pk)
     open_task = open_task_of(dossier)
     if not policies.can_view(actor, dossier, open_task):

@@ -2,8 +2,9 @@
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +13,7 @@ from egov.catalog.models import Procedure
 from egov.catalog.rules import form_data_problems
 from egov.catalog.selectors import procedure_in_force
 from egov.core.errors import NotAllowedError
+from egov.core.files import check_upload
 from egov.core.identifiers import personal_id_problem, phone_problem, tax_code_problem
 from egov.core.text import fold
 from egov.orgs.models import SERVICE_CENTER_KINDS, Agency, AgencyKind, Role
@@ -28,6 +30,7 @@ from ..models import (
     Dossier,
     ReturnMethod,
 )
+from .documents import record_document, remove_stored
 from .door import perform_locked, write_event
 
 
@@ -144,6 +147,32 @@ def dossier_create(
     submitter: Submitter | None = None,
     receive: bool = True,
 ) -> Dossier:
+    """A new dossier (see `create_dossier`), in its own transaction."""
+    return create_dossier(
+        actor=actor,
+        procedure_code=procedure_code,
+        channel=channel,
+        applicant=applicant,
+        return_method=return_method,
+        form_data=form_data,
+        agency_code=agency_code,
+        submitter=submitter,
+        receive=receive,
+    )
+
+
+def create_dossier(
+    *,
+    actor: User,
+    procedure_code: str,
+    channel: str,
+    applicant: Applicant,
+    return_method: str,
+    form_data: dict[str, Any] | None = None,
+    agency_code: str | None = None,
+    submitter: Submitter | None = None,
+    receive: bool = True,
+) -> Dossier:
     """A new dossier. At a desk (counter, postal) the reception officer receives it at once,
     unless `receive=False`: then it stays `submitted` for the officer to ask for a supplement
     (Mẫu 02) or refuse it (Mẫu 03) instead. Online it waits as `submitted`, known by its
@@ -206,3 +235,73 @@ def dossier_create(
     if channel != Channel.ONLINE and receive:
         perform_locked(dossier, action=Action.RECEIVE, actor=actor, note="", params={})
     return dossier
+
+
+@dataclass
+class IntakeFile:
+    """A paper scanned at the counter, for one component of the procedure."""
+
+    component: str
+    stream: IO[bytes]
+    name: str
+    size: int
+
+
+def counter_intake(
+    *,
+    actor: User,
+    procedure_code: str,
+    agency_code: str | None,
+    applicant: Applicant,
+    return_method: str,
+    form_data: dict[str, Any],
+    submitter: Submitter | None,
+    files: list[IntakeFile],
+    decision: str,
+    note: str,
+    items: list[str],
+) -> Dossier:
+    """The counter's one flow, whole or not at all: the dossier, the scans of its papers, and
+    the desk's decision (receive, ask for a supplement, refuse). A bad file or a missing
+    reason leaves nothing behind, neither a dossier nor a file."""
+    if decision not in {"receive", "request_supplement", "refuse"}:
+        raise DossierRuleError("Quyết định tiếp nhận không hợp lệ.", code="bad_decision")
+    max_bytes = settings.MOTCUA_UPLOAD_MAX_MB * 1024 * 1024
+    checked = [
+        (file, check_upload(file.stream, name=file.name, size=file.size, max_bytes=max_bytes))
+        for file in files
+    ]
+    stored: list[str] = []
+    try:
+        with transaction.atomic(durable=True):
+            dossier = create_dossier(
+                actor=actor,
+                procedure_code=procedure_code,
+                channel=Channel.COUNTER,
+                applicant=applicant,
+                return_method=return_method,
+                form_data=form_data,
+                agency_code=agency_code,
+                submitter=submitter,
+                receive=decision == "receive",
+            )
+            key = dossier.code or str(dossier.reference)
+            for file, result in checked:
+                record_document(
+                    actor=actor,
+                    key=key,
+                    stream=file.stream,
+                    checked=result,
+                    component=file.component,
+                    digitised=True,
+                    stored=stored,
+                )
+            dossier.refresh_from_db()
+            if decision != "receive":
+                perform_locked(
+                    dossier, action=decision, actor=actor, note=note, params={"items": items}
+                )
+            return dossier
+    except BaseException:
+        remove_stored(stored)
+        raise
