@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from egov.accounts.api import router as accounts_router
-from egov.accounts.services import BadCredentialsError
+from egov.accounts.services import BadCredentialsError, SecondFactorError
 from egov.catalog.api import router as catalog_router
 from egov.catalog.errors import ProcedureNotFoundError
 from egov.core.api_support import AUTH, error_body
@@ -36,7 +36,7 @@ NOT_FOUND = (DossierNotFoundError, ProcedureNotFoundError, UnknownAgencyError)
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
-    if isinstance(error, BadCredentialsError):
+    if isinstance(error, BadCredentialsError | SecondFactorError):
         status = 401
     elif isinstance(error, NOT_FOUND):
         status = 404

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "egov.core",
     "egov.orgs",
     "egov.catalog",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "egov.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -131,6 +135,10 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Lockout after repeated failures (django-axes): per account and address, for a while.
+# Two-factor sign-in (TOTP): required of leaders and administrators once the province turns
+# it on; anyone who set a device up uses it anyway.
+MOTCUA_REQUIRE_2FA = env.bool("MOTCUA_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = env.str("MOTCUA_OTP_ISSUER", default="MotCua An Giang")
 AXES_FAILURE_LIMIT = env.int("MOTCUA_SIGNIN_FAILURES", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("MOTCUA_SIGNIN_LOCK_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

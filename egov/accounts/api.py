@@ -12,6 +12,7 @@ router = Router(tags=["auth"])
 class Credentials(Schema):
     username: str
     password: str
+    otp: str = ""
 
 
 class TokenOut(Schema):
@@ -27,6 +28,9 @@ class TokenOut(Schema):
 )
 def token(request: HttpRequest, credentials: Credentials) -> dict[str, str]:
     key = api_token_issue(
-        request=request, username=credentials.username, password=credentials.password
+        request=request,
+        username=credentials.username,
+        password=credentials.password,
+        otp=credentials.otp,
     )
     return {"token": key}

@@ -13,6 +13,14 @@ from django.utils import timezone
 from egov.core.errors import DomainError
 
 from .models import ApiToken
+from .twofactor import has_two_factor, must_use_two_factor, verify_code
+
+
+class SecondFactorError(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Cần mã xác thực hai lớp (otp) đúng cùng mật khẩu.", code="second_factor_required"
+        )
 
 
 class BadCredentialsError(DomainError):
@@ -24,7 +32,9 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def api_token_issue(*, request: HttpRequest | None, username: str, password: str) -> str:
+def api_token_issue(
+    *, request: HttpRequest | None, username: str, password: str, otp: str = ""
+) -> str:
     """A new token for the account, or BadCredentialsError (the same for any failure).
 
     Not one transaction: a failed attempt must stay recorded (django-axes counts them toward
@@ -33,6 +43,10 @@ def api_token_issue(*, request: HttpRequest | None, username: str, password: str
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         raise BadCredentialsError
+    # The second factor, for those who have one or must (egov.accounts.twofactor).
+    guarded = has_two_factor(user) or must_use_two_factor(user)
+    if guarded and (not otp or verify_code(user, otp) is None):
+        raise SecondFactorError
     key = secrets.token_urlsafe(32)
     hours = settings.MOTCUA_API_TOKEN_HOURS
     ApiToken.objects.create(
