@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from egov.catalog.selectors import procedure_in_force, procedure_search
+from egov.catalog.selectors import procedure_in_force
 from egov.core.errors import DomainError
-from egov.dossiers.selectors import applicant_from_earlier
+from egov.dossiers.selectors import applicant_from_earlier, procedures_for_desk
 from egov.dossiers.services import Applicant, IntakeFile, Submitter, counter_intake
 from egov.orgs.models import Role
 from egov.orgs.selectors import memberships_of
@@ -62,7 +62,7 @@ def intake_start(request: HttpRequest) -> HttpResponse:
     """Find the procedure: accent-insensitive search, as on the portal."""
     staff_only(request)
     query = request.GET.get("q", "")[:200]
-    procedures = procedure_search(query=query)[:30] if query else []
+    procedures = procedures_for_desk(actor=request.user, query=query) if query else []
     partial = request.headers.get("HX-Request") == "true"
     template = "desk/_intake_procedures.html" if partial else "desk/intake_start.html"
     return render(request, template, {"query": query, "procedures": procedures})

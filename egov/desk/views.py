@@ -38,6 +38,7 @@ from egov.dossiers.selectors import (
     worklist_counts,
 )
 from egov.dossiers.services import (
+    document_attach,
     dossier_perform,
     task_assign,
 )
@@ -270,6 +271,21 @@ def dossier_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
     if action == "return_result":
         params["recipient_name"] = request.POST.get("recipient_name", "")[:255]
         params["recipient_id_number"] = request.POST.get("recipient_id_number", "")[:20]
+    result = request.FILES.get("result")
+    if action == "approve" and result is not None:
+        # The signed result goes on the dossier first; the approval follows it.
+        try:
+            document_attach(
+                actor=request.user,  # type: ignore[arg-type]
+                key=key,
+                stream=result,
+                name=result.name or "",
+                size=result.size or 0,
+                is_result=True,
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            return _page(key)
     try:
         dossier = dossier_perform(
             key=key,
@@ -282,7 +298,10 @@ def dossier_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
     except DossierNotFoundError as error:
         raise Http404(error.message) from error
     except StaleVersionError as error:
-        messages.warning(request, f"{error.message} Trang đã được tải lại.")
+        typed = request.POST.get("note", "").strip()
+        # Nothing the officer typed is lost: it comes back with the reloaded page.
+        kept = f" Nội dung bạn đã nhập: “{typed[:500]}”." if typed else ""
+        messages.warning(request, f"{error.message} Trang đã được tải lại.{kept}")
         return _page(key)
     except DomainError as error:
         messages.error(request, error.message)

@@ -236,6 +236,8 @@ ERRORS: dict[int, type[Schema]] = {
     422: ErrorOut,
 }
 
+INLINE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
 FormName = Literal["01", "02", "03", "04", "05", "stop"]
 
 
@@ -393,15 +395,22 @@ def documents(request: HttpRequest, key: str) -> Any:
 
 
 @router.get("/dossiers/{key}/documents/{document_uuid}", summary="Tải tệp của hồ sơ")
-def download(request: HttpRequest, key: str, document_uuid: str) -> FileResponse:
+def download(
+    request: HttpRequest, key: str, document_uuid: str, inline: bool = False
+) -> FileResponse:
     document = document_get(actor=request.user, key=key, document_uuid=document_uuid)
+    # PDFs and pictures may be looked at in the browser; anything else is only downloaded.
+    viewable = inline and document.content_type in INLINE_TYPES
     response = FileResponse(
         document.file.open("rb"),
-        as_attachment=True,
+        as_attachment=not viewable,
         filename=document.name,
         content_type=document.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    if viewable:
+        # Shown, never run: no script, no form, no same-origin rights for what it contains.
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
     return response
 
 

@@ -374,6 +374,8 @@ class DossierDocument(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     digitised = models.BooleanField("số hóa tại quầy", default=False)
+    # The decision itself (the signed result), not a paper the applicant brought.
+    is_result = models.BooleanField("kết quả giải quyết", default=False)
     reused_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reuses"
     )

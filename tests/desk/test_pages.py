@@ -199,3 +199,47 @@ def test_an_impossible_apology_date_is_refused_not_a_crash(client, procedures, p
         follow=True,
     )
     assert "Ngày giờ hẹn trả mới không hợp lệ" in response.content.decode()
+
+
+def test_the_leader_approves_with_the_signed_result(
+    client, procedures, people, clock, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    dossier = receive(people)
+    act(dossier, "transfer", people["desk"])
+    act(dossier, "forward", people["specialist"])
+    act(dossier, "forward", people["police"])
+    client.force_login(people["leader"])
+    pdf = SimpleUploadedFile("giay-khai-sinh.pdf", b"%PDF-1.7\n%%EOF\n")
+    dossier.refresh_from_db()
+    client.post(
+        reverse("desk:action", args=[dossier.code, "approve"]),
+        {"version": dossier.version, "result": pdf},
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == "result_ready"
+    assert dossier.documents.get().is_result
+    page = client.get(reverse("desk:dossier", args=[dossier.code])).content.decode()
+    assert "kết quả giải quyết" in page and "?inline=true" in page
+
+
+def test_a_stale_form_keeps_what_was_typed(client, procedures, people, clock):
+    dossier = receive(people)
+    act(dossier, "transfer", people["desk"])
+    client.force_login(people["specialist"])
+    response = client.post(
+        reverse("desk:action", args=[dossier.code, "request_supplement"]),
+        {"version": 2, "note": "Thiếu bản sao giấy chứng sinh"},
+        follow=True,
+    )
+    assert "Nội dung bạn đã nhập: “Thiếu bản sao giấy chứng sinh”" in response.content.decode()
+
+
+def test_the_counter_search_puts_the_most_used_first(client, procedures, people, clock):
+    receive(people)
+    client.force_login(people["desk"])
+    html = client.get(reverse("desk:intake"), {"q": "t"}).content.decode()
+    # The birth registration was received here; the criminal record never was.
+    assert html.index("1.001193") < html.index("2.001417")

@@ -78,3 +78,11 @@ def test_only_the_desk_marks_papers_digitised(client, dossier_code, people):
     refused = upload(client, code, specialist, digitised="true")
     assert refused.status_code == 403
     assert upload(client, code, specialist).status_code == 201
+
+
+def test_pdfs_are_viewed_in_a_sandbox(client, dossier_code):
+    code, desk = dossier_code
+    uuid = upload(client, code, desk, component="TP02").json()["uuid"]
+    shown = client.get(f"/api/v1/dossiers/{code}/documents/{uuid}?inline=true", headers=desk)
+    assert shown["Content-Disposition"].startswith("inline")
+    assert "sandbox" in shown["Content-Security-Policy"]

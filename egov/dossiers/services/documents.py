@@ -32,6 +32,7 @@ def document_attach(
     size: int,
     component: str = "",
     digitised: bool = False,
+    is_result: bool = False,
 ) -> DossierDocument:
     """Check the file, then record it. The file is written to storage inside the recording
     transaction; if that transaction fails, the file is removed again, so no orphan stays."""
@@ -49,6 +50,7 @@ def document_attach(
                 component=component,
                 digitised=digitised,
                 stored=stored,
+                is_result=is_result,
             )
     except BaseException:
         remove_stored(stored)
@@ -70,6 +72,7 @@ def record_document(
     component: str,
     digitised: bool,
     stored: list[str],
+    is_result: bool = False,
 ) -> DossierDocument:
     """Record a checked file in the caller's transaction; `stored` collects what was written
     to storage, for the caller to remove if its transaction fails."""
@@ -90,6 +93,8 @@ def record_document(
     )
     if not allowed:
         raise NotAllowedError("Bạn không thể thêm tệp vào hồ sơ này lúc này.")
+    if is_result and lifecycle.Actor.LEADER not in kinds:
+        raise NotAllowedError("Chỉ lãnh đạo đính kèm kết quả giải quyết.")
     if digitised and not at_desk:
         # Digitised means scanned from paper at the desk; the national indicators count it.
         raise NotAllowedError("Chỉ cán bộ tiếp nhận đánh dấu giấy tờ số hóa tại quầy.")
@@ -107,6 +112,7 @@ def record_document(
         size=checked.size,
         sha256=checked.sha256,
         digitised=digitised,
+        is_result=is_result,
         uploaded_by=actor,
         uploaded_at=now,
     )
@@ -127,6 +133,7 @@ def record_document(
             "component": component,
             "sha256": checked.sha256,
             "digitised": digitised,
+            "is_result": is_result,
         },
     )
     dossier.save(update_fields=["digitised", "event_seq", "event_head"])
