@@ -397,14 +397,15 @@ def agency_dashboard(*, actor: Actor, month_start: datetime.datetime) -> Dashboa
     )
     load = list(
         ProcessTask.objects.filter(finished_at__isnull=True, agency_id__in=ids)
-        .values_list("assignee__username")
+        .values_list("assignee__username", "assignee__first_name")
         .annotate(open_steps=Count("pk"))
         .order_by("-open_steps")
     )
     return Dashboard(
         agencies=agencies,
         most_overdue=most_overdue,
-        load=[(username or "Chưa giao", count) for username, count in load],
+        # People by their names (the demo and create_staff keep the full name there).
+        load=[(name or username or "Chưa giao", count) for username, name, count in load],
         **{key: value or 0 for key, value in counts.items()},
     )
 
