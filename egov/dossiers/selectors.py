@@ -26,18 +26,17 @@ def dossier_locate(*, key: str) -> Dossier:
 
     No visibility check: for services, which check the policy themselves.
     """
-    try:
-        return Dossier.objects.get(code=key)
-    except Dossier.DoesNotExist:
-        pass
+    by_code = Dossier.objects.filter(code=key).first()
+    if by_code is not None:
+        return by_code
     try:
         reference = uuid.UUID(key)
     except ValueError:
         raise DossierNotFoundError from None
-    try:
-        return Dossier.objects.get(reference=reference)
-    except Dossier.DoesNotExist:
-        raise DossierNotFoundError from None
+    by_reference = Dossier.objects.filter(reference=reference).first()
+    if by_reference is None:
+        raise DossierNotFoundError
+    return by_reference
 
 
 def open_task_of(dossier: Dossier) -> ProcessTask | None:
