@@ -52,10 +52,12 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "oauth2_provider",
     "egov.core",
     "egov.orgs",
     "egov.catalog",
     "egov.interop",
+    "egov.notifications",
     "egov.dossiers",
     "egov.accounts",
     "egov.portal",
@@ -242,10 +244,98 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if MOTCUA_MODE == "test":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
+# The interconnection axis (LGSP). Where each connected system is and how to sign in to it:
+# addresses and secrets come from the environment, never from the database. Demo and test
+# default to the simulators (`python -m sims`, port 8100); a production deployment names the
+# real endpoints, and a system without an address is shown as not configured (its messages
+# wait in the outbox).
+_SIMS = env.str("MOTCUA_SIMS_URL", default="http://127.0.0.1:8100" if _LOCAL else "")
+
+
+def _lgsp_url(name: str, path: str) -> str:
+    return env.str(f"MOTCUA_LGSP_{name}_URL", default=f"{_SIMS}{path}" if _SIMS else "")
+
+
+MOTCUA_LGSP_SYSTEMS = {
+    "dvcqg": {
+        "url": _lgsp_url("DVCQG", "/dvcqg"),
+        "client_id": env.str("MOTCUA_LGSP_DVCQG_CLIENT_ID", default="motcua-angiang"),
+        "client_secret": env.str(
+            "MOTCUA_LGSP_DVCQG_CLIENT_SECRET", default="dvcqg-demo-secret" if _LOCAL else ""
+        ),
+    },
+    "csdldc": {
+        "url": _lgsp_url("CSDLDC", "/csdldc"),
+        "api_key": env.str(
+            "MOTCUA_LGSP_CSDLDC_API_KEY", default="csdldc-demo-key" if _LOCAL else ""
+        ),
+    },
+    "hotich": {
+        "url": _lgsp_url("HOTICH", "/hotich"),
+        "user": env.str("MOTCUA_LGSP_HOTICH_USER", default="angiang"),
+        "password": env.str(
+            "MOTCUA_LGSP_HOTICH_PASSWORD", default="hotich-demo" if _LOCAL else ""
+        ),
+    },
+    "thue": {
+        "url": _lgsp_url("THUE", "/thue"),
+        "client_id": env.str("MOTCUA_LGSP_THUE_CLIENT_ID", default="motcua-angiang"),
+        "client_secret": env.str(
+            "MOTCUA_LGSP_THUE_CLIENT_SECRET", default="thue-demo-secret" if _LOCAL else ""
+        ),
+    },
+}
+# One call to a connected system may take this long before it counts as failed.
+MOTCUA_LGSP_TIMEOUT_SECONDS = env.float("MOTCUA_LGSP_TIMEOUT_SECONDS", default=10.0)
+# Outbox delivery: a message is retried with exponential backoff (with jitter) from
+# RETRY_BASE seconds up to RETRY_CAP seconds between tries, for RETRY_HOURS before it becomes
+# a dead letter (at least a day of a partner being down, as the province requires); a worker
+# holds a claimed message for LEASE seconds.
+MOTCUA_OUTBOX_RETRY_BASE_SECONDS = env.int("MOTCUA_OUTBOX_RETRY_BASE_SECONDS", default=10)
+MOTCUA_OUTBOX_RETRY_CAP_SECONDS = env.int("MOTCUA_OUTBOX_RETRY_CAP_SECONDS", default=900)
+MOTCUA_OUTBOX_RETRY_HOURS = env.int("MOTCUA_OUTBOX_RETRY_HOURS", default=72)
+MOTCUA_OUTBOX_LEASE_SECONDS = env.int("MOTCUA_OUTBOX_LEASE_SECONDS", default=60)
+MOTCUA_OUTBOX_BATCH = env.int("MOTCUA_OUTBOX_BATCH", default=50)
+# The circuit breaker: this many failures in a row stop a system's deliveries for a cool-down
+# that starts at BREAKER_SECONDS and doubles with each new opening, up to RETRY_CAP.
+MOTCUA_BREAKER_FAILURES = env.int("MOTCUA_BREAKER_FAILURES", default=5)
+MOTCUA_BREAKER_SECONDS = env.int("MOTCUA_BREAKER_SECONDS", default=15)
+# Whether committing an outbox row wakes the delivery worker (a task on the queue). Off in
+# tests, which drive delivery themselves.
+MOTCUA_OUTBOX_KICK = env.bool("MOTCUA_OUTBOX_KICK", default=MOTCUA_MODE != "test")
+# The message log keeps bodies with personal data as a digest only (`digest`), or encrypted
+# (`encrypted`, with MOTCUA_LGSP_LOG_KEY: a Fernet key, 32 url-safe base64 bytes). Bodies
+# without personal data are kept as they are.
+MOTCUA_LGSP_PERSONAL_BODIES = env.str("MOTCUA_LGSP_PERSONAL_BODIES", default="digest")
+if MOTCUA_LGSP_PERSONAL_BODIES not in {"digest", "encrypted"}:
+    raise ImproperlyConfigured("MOTCUA_LGSP_PERSONAL_BODIES must be digest or encrypted.")
+MOTCUA_LGSP_LOG_KEY = env.str("MOTCUA_LGSP_LOG_KEY", default="")
+if MOTCUA_LGSP_PERSONAL_BODIES == "encrypted" and not MOTCUA_LGSP_LOG_KEY:
+    raise ImproperlyConfigured("MOTCUA_LGSP_LOG_KEY must be set to keep encrypted bodies.")
+
+# Inbound calls from connected systems: OAuth2 client credentials (django-oauth-toolkit);
+# the scopes are the inbound services of the registry.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("MOTCUA_LGSP_TOKEN_SECONDS", default=3600),
+    "SCOPES_BACKEND_CLASS": "egov.interop.inbound.scopes.RegistryScopes",
+    "PKCE_REQUIRED": False,
+}
+
+# Mail to applicants and staff: the console in demo, memory in tests, SMTP through EMAIL_URL.
+if MOTCUA_MODE == "test":
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+else:
+    # smtp+tls://user:password@host:587, or the console (the default) for a laptop.
+    vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("MOTCUA_FROM_EMAIL", default="motcua@localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # One line per call to a connected system is the message log's job, not the console's.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }

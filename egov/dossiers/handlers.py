@@ -6,9 +6,9 @@ outbox rows for what must leave the process. Explicit wiring, no signals.
 
 from collections.abc import Callable
 
-from egov.interop.services import outbox_put
+from egov.interop.services.outbox import outbox_put
+from egov.interop.services.portal import portal_sync_queue
 
-from .lifecycle import NATIONAL_CODE, Status
 from .models import DossierEvent
 
 Handler = Callable[[DossierEvent], None]
@@ -30,21 +30,7 @@ _APPLICANT_NOTICES = frozenset(
 
 def sync_national_portal(event: DossierEvent) -> None:
     """The National Public Service Portal hears of every dossier and every step (DOMAIN §8)."""
-    dossier = event.dossier
-    outbox_put(
-        topic="dvcqg.dossier",
-        idempotency_key=f"dvcqg:{dossier.pk}:{event.seq}",
-        payload={
-            # Before receipt an online dossier is known by its reference (status 1, 3, 7).
-            "code": dossier.code,
-            "reference": str(dossier.reference),
-            "procedure": dossier.procedure.national_code,
-            "status_code": NATIONAL_CODE[Status(dossier.status)],
-            "action": event.action,
-            "at": event.at.isoformat(),
-            "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
-        },
-    )
+    portal_sync_queue(event=event)
 
 
 def notify_applicant(event: DossierEvent) -> None:
@@ -54,7 +40,9 @@ def notify_applicant(event: DossierEvent) -> None:
     if not (dossier.applicant_phone or dossier.applicant_email or dossier.owner_id):
         return
     outbox_put(
+        system="notify",
         topic="notify.applicant",
+        ordering_key=f"notify:{dossier.pk}",
         idempotency_key=f"notify:{dossier.pk}:{event.seq}",
         payload={"dossier": dossier.pk, "event": event.seq, "action": event.action},
     )

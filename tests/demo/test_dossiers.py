@@ -78,7 +78,7 @@ def test_a_month_of_work_in_every_status(seeded):
     # Every chain verifies to the head its dossier keeps; every event reached the outbox.
     assert [b for b in event_chain_breaks() if b[1] is not None] == []
     assert (
-        OutboxMessage.objects.filter(topic="dvcqg.dossier").count()
+        OutboxMessage.objects.filter(topic="dvcqg.dossier.sync").count()
         == DossierEvent.objects.exclude(action__in=["attach_document", "assign"]).count()
     )
 

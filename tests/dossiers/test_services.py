@@ -33,7 +33,7 @@ def test_counter_dossier_is_received_at_once(counter_dossier):
     assert list(dossier.events.values_list("action", flat=True)) == ["submit", "receive"]
     assert [f.amount for f in dossier.fees.all()] == [0]
     # The national portal hears of every step: the submission and the receipt.
-    assert OutboxMessage.objects.filter(topic="dvcqg.dossier").count() == 2
+    assert OutboxMessage.objects.filter(topic="dvcqg.dossier.sync").count() == 2
     assert OutboxMessage.objects.filter(topic="notify.applicant").count() == 1
 
 

@@ -1,0 +1,198 @@
+"""National Public Service Portal (Cổng Dịch vụ công quốc gia, DVCQG): every dossier and every
+step of it, synced on every event (DOMAIN §8; payload of the reference §8.3).
+
+The payload is a snapshot taken inside the event's transaction, so the portal hears each step
+as it was, even when the message leaves hours later. Dates are local time `yyyyMMddHHmmss`;
+status codes 1–10 and channel codes 1–3 are the portal's own.
+"""
+
+import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from egov.dossiers.lifecycle import EVENT_LABELS, NATIONAL_CODE, Status
+from egov.dossiers.models import (
+    CHANNEL_CODE,
+    Channel,
+    Dossier,
+    DossierEvent,
+    ProcessTask,
+    ReturnMethod,
+)
+from egov.orgs.models import Role
+
+from ..models import OutboxMessage
+from . import http
+
+ROLE_LABELS = dict(Role.choices)
+SYSTEM = "dvcqg"
+SERVICE = "dvcqg.dossier.sync"
+_RETURN_CODE = {ReturnMethod.COUNTER: 1, ReturnMethod.ONLINE: 2, ReturnMethod.POSTAL: 3}
+# LoaiPhiLePhi: 1 phí, 2 lệ phí.
+_FEE_KIND = {"fee": 1, "charge": 2}
+# Submitted at the province's own system, not on the national portal (NoiNopHoSo).
+_SUBMITTED_LOCALLY = 2
+
+
+def portal_time(value: datetime.datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(settings.TIME_ZONE)).strftime("%Y%m%d%H%M%S")
+
+
+def dossier_key(dossier: Dossier) -> str:
+    """The portal knows a dossier by its code; an online one not yet received by its
+    provisional reference."""
+    return dossier.code or str(dossier.reference)
+
+
+def event_payload(event: DossierEvent, *, since_seq: int) -> dict[str, Any]:
+    """The sync message for one event of a dossier, as the portal expects it; its process
+    steps are the events after `since_seq` (the last one the portal was sent), this one
+    included, so steps taken before the dossier had its code reach the portal with the first
+    message that carries the code."""
+    dossier = event.dossier
+    procedure = dossier.procedure
+    status_code = NATIONAL_CODE[Status(dossier.status)]
+    task = dossier.tasks.select_related("agency").order_by("-started_at", "-pk").first()
+    documents = list(dossier.documents.all())
+    key = dossier_key(dossier)
+    return {
+        "MaHoSo": key,
+        "MaTTHC": procedure.national_code,
+        "TenTTHC": procedure.name,
+        "MaLinhVuc": procedure.sector.code,
+        "TenLinhVuc": procedure.sector.name,
+        "KenhThucHien": CHANNEL_CODE[Channel(dossier.channel)],
+        "ChuHoSo": dossier.applicant_name,
+        "LoaiDoiTuong": dossier.applicant_type,
+        "MaDoiTuong": "",
+        "SoGiayToChuHoSo": dossier.applicant_id_number or dossier.applicant_tax_code,
+        "ThongTinKhac": "",
+        "Email": dossier.applicant_email,
+        "Fax": "",
+        "SoDienThoai": dossier.applicant_phone,
+        "TrichYeuHoSo": f"{procedure.name} — {dossier.applicant_name}"[:500],
+        "NgayNopHoSo": portal_time(dossier.submitted_at),
+        "NgayTiepNhan": portal_time(dossier.received_at),
+        "NgayHenTra": portal_time(dossier.due_at),
+        "TrangThaiHoSo": status_code,
+        "NgayTra": portal_time(dossier.returned_at),
+        "ThongTinTra": ReturnMethod(dossier.return_method).label,
+        "HinhThuc": _RETURN_CODE[ReturnMethod(dossier.return_method)],
+        "NgayKetThucXuLy": portal_time(dossier.completed_at),
+        "DonViXuLy": dossier.competent_agency.name,
+        "GhiChu": event.note,
+        "NoiNopHoSo": _SUBMITTED_LOCALLY,
+        "HoSoCoThanhPhanSoHoa": int(dossier.digitised),
+        "TaiKhoanDuocXacThucVoiVNeID": int(dossier.vneid_verified),
+        # 1 the national payment platform, 2 the province's gateway, 0 not paid online.
+        "DuocThanhToanTrucTuyen": 2 if dossier.paid_online else 0,
+        "NgayTuChoi": portal_time(event.at) if dossier.status == Status.REFUSED else "",
+        "DinhDanhCHS": (
+            [{"LoaiDinhDanh": 1, "SoDinhDanh": dossier.applicant_id_number}]
+            if dossier.applicant_id_number
+            else []
+        ),
+        "DSKetNoiCSDL": [],
+        "TaiLieuNop": [
+            {
+                "TepDinhKemId": str(document.uuid),
+                "TenTepDinhKem": document.name,
+                "MaThanhPhanHoSo": document.component,
+                "DuocSoHoa": int(document.digitised),
+            }
+            for document in documents
+            if not document.is_result
+        ],
+        "DanhSachGiayToKetQua": [
+            {"GiayToId": str(document.uuid), "TenGiayTo": document.name}
+            for document in documents
+            if document.is_result
+        ],
+        "DanhSachTepDinhKemKhac": [],
+        "DanhSachLePhi": [
+            {
+                "TenPhiLePhi": fee.name,
+                "MaPhiLePhi": fee.code,
+                "HinhThucThu": 2 if dossier.paid_online else 1,
+                "Gia": fee.amount,
+                "LoaiPhiLePhi": _FEE_KIND.get(fee.kind, 1),
+            }
+            for fee in dossier.fees.all()
+        ],
+        "DanhSachHoSoBoSung": [
+            {
+                "NguoiYeuCauBoSung": supplement.requested_by.get_username()
+                if supplement.requested_by
+                else "",
+                "NoiDungBoSung": supplement.reason,
+                "NgayBoSung": portal_time(supplement.requested_at),
+                "NguoiTiepNhanBoSung": "",
+                "ThongTinTiepNhan": "",
+                "NgayTiepNhanBoSung": portal_time(supplement.completed_at),
+                "TrangThaiBoSung": 1 if supplement.completed_at else 0,
+            }
+            for supplement in dossier.supplements.select_related("requested_by")
+        ],
+        "QuaTrinhXuLy": [
+            _step(
+                key,
+                earlier,
+                status_code=NATIONAL_CODE[Status(earlier.to_status)],
+                task=None,
+                place=dossier.receiving_agency.name,
+                due=dossier.due_at,
+            )
+            for earlier in dossier.events.filter(seq__gt=since_seq, seq__lt=event.seq)
+        ]
+        + [
+            _step(
+                key,
+                event,
+                status_code=status_code,
+                task=task,
+                place=task.agency.name if task else dossier.receiving_agency.name,
+                due=task.due_at if task else dossier.due_at,
+            )
+        ],
+    }
+
+
+def _step(
+    key: str,
+    event: DossierEvent,
+    *,
+    status_code: int,
+    task: ProcessTask | None,
+    place: str,
+    due: datetime.datetime | None,
+) -> dict[str, Any]:
+    return {
+        "MaHoSo": key,
+        "NguoiXuLy": event.actor_label,
+        "ChucDanh": ROLE_LABELS.get(task.role, task.role) if task else "",
+        "ThoiDiemXuLy": portal_time(event.at),
+        "PhongBanXuLy": place,
+        "NoiDungXuLy": _step_text(event),
+        "TrangThai": status_code,
+        "NgayBatDau": portal_time(task.started_at if task else event.at),
+        "NgayKetThucTheoQuyDinh": portal_time(due),
+    }
+
+
+def _step_text(event: DossierEvent) -> str:
+    label = EVENT_LABELS.get(event.action, event.action)
+    return f"{label}: {event.note}"[:1000] if event.note else label
+
+
+def send(message: OutboxMessage) -> http.Attempt:
+    return http.call(
+        SYSTEM,
+        "POST",
+        "/api/hoso/dongbo",
+        body=message.payload,
+        idempotency_key=message.idempotency_key,
+    ).attempt

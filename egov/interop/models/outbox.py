@@ -1,0 +1,60 @@
+"""The outbox: what must leave the process, written in the same transaction as the change
+that caused it, and delivered later, at least once, by a worker (DESIGN "How data flows").
+
+A message names the connected system it goes to and the service (`topic`) it calls. Messages
+that share an `ordering_key` (one dossier's) are delivered one after the other, in the order
+they were written: a later one waits while an earlier one is not delivered, even a dead one,
+until a person replays or the earlier one gets through.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", "Chờ gửi"
+    DELIVERED = "delivered", "Đã gửi"
+    DEAD = "dead", "Gửi lỗi, cần xử lý"
+
+
+class OutboxMessage(models.Model):
+    system = models.CharField("hệ thống nhận", max_length=32)
+    topic = models.CharField("dịch vụ", max_length=64)
+    # Messages with the same key go out in order (one dossier's, say).
+    ordering_key = models.CharField("khóa thứ tự", max_length=64)
+    # The receiver drops a message it has seen before: delivery is at least once.
+    idempotency_key = models.CharField(max_length=128, unique=True)
+    payload = models.JSONField()
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField("số lần gửi", default=0)
+    next_attempt_at = models.DateTimeField("gửi lại lúc")
+    # A worker that claims a message holds it until then; a worker that dies lets it go.
+    leased_until = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(max_length=64, blank=True)
+    # The retry budget is counted from here: the message's creation, or its last replay.
+    retry_from = models.DateTimeField()
+    last_status = models.PositiveSmallIntegerField("mã phản hồi cuối", null=True, blank=True)
+    last_error = models.TextField("lỗi cuối", blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    delivered_at = models.DateTimeField("gửi được lúc", null=True, blank=True)
+    dead_at = models.DateTimeField("chuyển thư lỗi lúc", null=True, blank=True)
+    replays = models.PositiveSmallIntegerField("số lần gửi lại thủ công", default=0)
+
+    class Meta:
+        verbose_name = "thông điệp chờ gửi"
+        verbose_name_plural = "thông điệp chờ gửi"
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            # "Is an earlier message of this key still open?" without reading delivered rows.
+            models.Index(
+                fields=["ordering_key", "id"],
+                condition=~Q(status="delivered"),
+                name="outbox_open_by_key",
+            ),
+            models.Index(fields=["system", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} {self.idempotency_key}"

@@ -1,0 +1,148 @@
+"""The message log's one writer and its check (Decree 47/2020 art. 45).
+
+Bodies are kept by the service's kind: one without personal data as it is; one with personal
+data as a digest only or encrypted (Fernet), as the province sets
+(`MOTCUA_LGSP_PERSONAL_BODIES`). The digest of the request is kept in every case, so a
+partner's copy can be matched to our row.
+"""
+
+import datetime
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.db import transaction
+
+from egov.core.hashchain import GENESIS, Break, entry_hash, verify
+
+from ..models import BodyStorage, LogHead, MessageLog, SystemService
+
+# A body longer than this is kept by its digest only: the log is a record, not an archive.
+_BODY_LIMIT = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and its answer, as the log records it."""
+
+    direction: str
+    system: str
+    service: str
+    party: str
+    request: bytes
+    response: bytes
+    status: int | None
+    code: str
+    duration_ms: int
+    outcome: str
+    idempotency_key: str = ""
+    outbox_id: int | None = None
+
+
+def digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _storage_for(service: str) -> str:
+    personal = (
+        SystemService.objects.filter(code=service).values_list("personal_data", flat=True).first()
+    )
+    # A service the registry does not know is treated as carrying personal data.
+    if personal is False:
+        return BodyStorage.PLAIN
+    return settings.MOTCUA_LGSP_PERSONAL_BODIES
+
+
+def _kept(body: bytes, storage: str) -> str:
+    if not body or len(body) > _BODY_LIMIT or storage == BodyStorage.DIGEST:
+        return ""
+    if storage == BodyStorage.ENCRYPTED:
+        return Fernet(settings.MOTCUA_LGSP_LOG_KEY.encode()).encrypt(body).decode()
+    return body.decode("utf-8", errors="replace")
+
+
+def body_read(row: MessageLog, *, response: bool = False) -> str:
+    """The request (or response) body as kept, decrypted when it was encrypted; "" if only
+    its digest was kept."""
+    kept = row.response_body if response else row.request_body
+    if row.body_storage == BodyStorage.ENCRYPTED and kept:
+        return Fernet(settings.MOTCUA_LGSP_LOG_KEY.encode()).decrypt(kept.encode()).decode()
+    return kept
+
+
+def log_append(exchange: Exchange, *, at: datetime.datetime) -> MessageLog:
+    """Append one row to the chain. Runs inside the caller's transaction (the delivery's
+    outcome, an inbound call's effect) or its own."""
+    storage = _storage_for(exchange.service)
+    with transaction.atomic():
+        head, _ = LogHead.objects.select_for_update().get_or_create(pk=1)
+        row = MessageLog(
+            seq=head.seq + 1,
+            at=at,
+            direction=exchange.direction,
+            system=exchange.system,
+            service=exchange.service,
+            party=exchange.party[:128],
+            idempotency_key=exchange.idempotency_key[:128],
+            outbox_id=exchange.outbox_id,
+            request_digest=digest(exchange.request),
+            request_body=_kept(exchange.request, storage),
+            response_status=exchange.status,
+            response_code=exchange.code[:32],
+            response_digest=digest(exchange.response) if exchange.response else "",
+            response_body=_kept(exchange.response, storage),
+            body_storage=storage,
+            duration_ms=max(0, exchange.duration_ms),
+            outcome=exchange.outcome,
+            prev_hash=head.hash or GENESIS,
+        )
+        row.hash = entry_hash(row.prev_hash, row.chained_content())
+        row.save()
+        head.seq, head.hash = row.seq, row.hash
+        head.save(update_fields=["seq", "hash"])
+    return row
+
+
+@dataclass(frozen=True)
+class LogProblem:
+    seq: int | None
+    reason: str
+
+
+def _chain() -> Iterator[tuple[str, str, dict[str, object]]]:
+    for row in MessageLog.objects.order_by("seq").iterator(chunk_size=2000):
+        yield row.prev_hash, row.hash, row.chained_content()
+
+
+def log_verify() -> tuple[int, LogProblem | None]:
+    """Walk the whole chain: how many rows, and the first problem found (None if intact).
+
+    Finds a row changed (its hash no longer covers it), a row removed (the next one's link
+    breaks) and rows cut off the end (the head names a later row than the last)."""
+    count = MessageLog.objects.count()
+    seqs: list[int] = []
+
+    def remembered() -> Iterator[tuple[str, str, dict[str, object]]]:
+        for entry in _chain():
+            seqs.append(int(str(entry[2]["seq"])))
+            yield entry
+
+    broken: Break | None = verify(remembered())
+    if broken is not None:
+        return count, LogProblem(seqs[broken.position], broken.reason)
+    head = LogHead.objects.filter(pk=1).first()
+    last_seq, last_hash = (seqs[-1], _last_hash()) if seqs else (0, "")
+    if head is not None and (head.seq, head.hash or "") != (last_seq, last_hash):
+        return count, LogProblem(
+            last_seq, f"nhật ký bị cắt: bản ghi cuối là #{last_seq}, đầu chuỗi ghi #{head.seq}"
+        )
+    if seqs and seqs != list(range(1, len(seqs) + 1)):
+        missing = next(n for n, s in enumerate(seqs, start=1) if n != s)
+        return count, LogProblem(missing, "thiếu bản ghi trong chuỗi")
+    return count, None
+
+
+def _last_hash() -> str:
+    return MessageLog.objects.order_by("-seq").values_list("hash", flat=True).first() or ""

@@ -1,0 +1,156 @@
+"""The outbox's writes: queue a message with the change that caused it, claim due messages
+for a worker, settle each attempt, replay a dead letter.
+
+Delivery is at least once: a worker holds a claimed message under a lease; if it dies before
+settling, the lease runs out and another worker sends the message again, with the same
+idempotency key, so the partner applies it once. Several workers never hold the same message
+at once: claiming locks the rows (`SKIP LOCKED` on PostgreSQL; on SQLite the IMMEDIATE
+transaction serialises claims) and leases them in the same transaction.
+"""
+
+import datetime
+import logging
+import random
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from egov.core.errors import DomainError, NotAllowedError
+from egov.orgs import policies as org_policies
+
+from ..models import OutboxMessage, OutboxStatus
+from . import breaker
+
+logger = logging.getLogger(__name__)
+
+
+class OutboxReplayError(DomainError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="outbox_replay")
+
+
+def outbox_put(
+    *,
+    system: str,
+    topic: str,
+    ordering_key: str,
+    idempotency_key: str,
+    payload: dict[str, Any],
+) -> OutboxMessage:
+    """Queue a message inside the caller's transaction: it leaves only if the change commits.
+
+    The key names the change that caused it (a dossier's event, say), so a second message with
+    the same key is a bug and fails loudly with the caller's transaction.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox_put must run inside the transaction of the change")
+    now = timezone.now()
+    message = OutboxMessage.objects.create(
+        system=system,
+        topic=topic,
+        ordering_key=ordering_key,
+        idempotency_key=idempotency_key,
+        payload=payload,
+        next_attempt_at=now,
+        retry_from=now,
+    )
+    if settings.MOTCUA_OUTBOX_KICK:
+        transaction.on_commit(_kick)
+    return message
+
+
+def _kick() -> None:
+    # Imported here: tasks import the services, not the other way round at module level.
+    from ..tasks import outbox_kick
+
+    try:
+        outbox_kick()
+    except Exception:
+        # The message is safe in the outbox; the next kick or the worker's own round sends it.
+        logger.exception("could not wake the outbox worker")
+
+
+def _lease_end(now: datetime.datetime) -> datetime.datetime:
+    return now + datetime.timedelta(seconds=settings.MOTCUA_OUTBOX_LEASE_SECONDS)
+
+
+def claim_due(*, worker: str, now: datetime.datetime, limit: int) -> list[OutboxMessage]:
+    """Lease up to `limit` messages that are due, each the oldest open one of its ordering key,
+    for systems that may be called now (at most one per system whose breaker is probing)."""
+    with transaction.atomic():
+        gate = breaker.gate(now=now)
+        callable_systems = gate.open | gate.probing
+        if not callable_systems:
+            return []
+        earlier_open = OutboxMessage.objects.filter(
+            ordering_key=OuterRef("ordering_key"), id__lt=OuterRef("id")
+        ).exclude(status=OutboxStatus.DELIVERED)
+        candidates = list(
+            OutboxMessage.objects.filter(
+                status=OutboxStatus.PENDING,
+                next_attempt_at__lte=now,
+                system__in=callable_systems,
+            )
+            .filter(Q(leased_until__isnull=True) | Q(leased_until__lte=now))
+            .filter(~Exists(earlier_open))
+            .order_by("next_attempt_at", "id")
+            .select_for_update(skip_locked=True)[:limit]
+        )
+        lease_until = _lease_end(now)
+        claimed: list[OutboxMessage] = []
+        probed: set[str] = set()
+        for message in candidates:
+            if message.system in gate.probing:
+                if message.system in probed or not breaker.probe_take(
+                    system=message.system, now=now, lease_until=lease_until
+                ):
+                    continue
+                probed.add(message.system)
+            claimed.append(message)
+        for message in claimed:
+            message.leased_until, message.lease_owner = lease_until, worker
+            message.attempts += 1
+        OutboxMessage.objects.bulk_update(claimed, ["leased_until", "lease_owner", "attempts"])
+    return claimed
+
+
+def lease_release(*, worker: str, ids: list[int]) -> None:
+    """Give back messages claimed but not tried (the lease was too short to try them safely)."""
+    OutboxMessage.objects.filter(
+        id__in=ids, lease_owner=worker, status=OutboxStatus.PENDING
+    ).update(leased_until=None, lease_owner="")
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    ceiling = min(
+        settings.MOTCUA_OUTBOX_RETRY_CAP_SECONDS,
+        settings.MOTCUA_OUTBOX_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1),
+    )
+    # Jitter: messages that failed together do not all come back at the same second.
+    return datetime.timedelta(seconds=ceiling * random.uniform(0.5, 1.0))  # noqa: S311
+
+
+@transaction.atomic(durable=True)
+def dead_letter_replay(*, actor: User, message_id: int) -> OutboxMessage:
+    """A province administrator sends a dead letter again, with a new retry budget."""
+    if not org_policies.is_province_admin(actor):
+        raise NotAllowedError("Chỉ quản trị tỉnh được gửi lại thông điệp lỗi.")
+    message = OutboxMessage.objects.select_for_update().get(pk=message_id)
+    if message.status != OutboxStatus.DEAD:
+        raise OutboxReplayError("Thông điệp này không nằm trong danh sách gửi lỗi.")
+    now = timezone.now()
+    message.status = OutboxStatus.PENDING
+    message.next_attempt_at = message.retry_from = now
+    message.attempts = 0
+    message.dead_at = None
+    message.replays += 1
+    message.save(
+        update_fields=["status", "next_attempt_at", "retry_from", "attempts", "dead_at", "replays"]
+    )
+    if settings.MOTCUA_OUTBOX_KICK:
+        transaction.on_commit(_kick)
+    return message

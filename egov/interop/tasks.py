@@ -1,0 +1,68 @@
+"""The outbox's delivery worker, as a task of the Django tasks API: the database backend's
+worker (`manage.py db_worker`, which `make demo` starts) runs it.
+
+A round delivers what is due for up to half a minute, then queues the next round: at once if
+it had work, otherwise when the next message's retry is due (between 5 and 60 seconds).
+Committing an outbox row wakes it (`outbox_kick`), so a new message leaves within a second or
+two. Several workers may run rounds side by side; the outbox's leases keep them apart.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Min, Q
+from django.utils import timezone
+from django_tasks import task
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+from .models import OutboxMessage, OutboxStatus
+from .services.delivery import deliver_due, worker_name
+
+_ROUND_SECONDS = 30
+_IDLE_MIN = datetime.timedelta(seconds=5)
+_IDLE_MAX = datetime.timedelta(seconds=60)
+
+
+@task()
+def deliver_outbox() -> int:
+    tried = deliver_due(
+        worker=worker_name(), batch=settings.MOTCUA_OUTBOX_BATCH, max_seconds=_ROUND_SECONDS
+    )
+    _next_round(busy=tried > 0)
+    return tried
+
+
+def _task_path() -> str:
+    return f"{deliver_outbox.func.__module__}.{deliver_outbox.func.__qualname__}"
+
+
+def _queued_before(moment: datetime.datetime) -> bool:
+    """Is a round already waiting to start by then? Then another is not needed."""
+    return (
+        DBTaskResult.objects.filter(task_path=_task_path(), status=TaskResultStatus.READY)
+        # A task queued to run "now" carries the backend's far-future marker instead of a time.
+        .filter(Q(run_after__lte=moment) | Q(run_after=get_date_max()))
+        .exists()
+    )
+
+
+def _next_round(*, busy: bool) -> None:
+    now = timezone.now()
+    if busy:
+        when = now
+    else:
+        pending = OutboxMessage.objects.filter(status=OutboxStatus.PENDING).aggregate(
+            due=Min("next_attempt_at")
+        )["due"]
+        if pending is None:
+            return  # nothing left: the next outbox row wakes the worker
+        when = min(max(pending, now + _IDLE_MIN), now + _IDLE_MAX)
+    if not _queued_before(when):
+        deliver_outbox.using(run_after=when).enqueue()
+
+
+def outbox_kick() -> None:
+    """Make sure a round starts now (after an outbox row commits, or when a worker starts)."""
+    if not _queued_before(timezone.now() + datetime.timedelta(seconds=1)):
+        deliver_outbox.enqueue()
