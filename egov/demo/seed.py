@@ -8,6 +8,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 
 from egov.catalog.services import ImportResult, procedures_import
+from egov.interop.services.registry import registry_install
 from egov.orgs.services import agency_upsert, calendar_entry_set, staff_provision
 
 from .agencies import PROVINCE_CODE, all_agencies
@@ -125,6 +126,7 @@ def seed_demo() -> SeedReport:
         )
         written += changed
     procedures = procedures_import(data=json.loads(PROCEDURES_FILE.read_text(encoding="utf-8")))
+    registry_install()  # the national systems the demo's bus talks to (sims/)
     calendar_written = sum(
         calendar_entry_set(date=date, kind=kind, name=name, legal_basis=basis)[1]
         for date, kind, name, basis in DEMO_CALENDAR

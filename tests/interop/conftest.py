@@ -5,11 +5,19 @@ from typing import Any
 import pytest
 
 from egov.interop.adapters import http
+from egov.interop.services.registry import registry_install
 from sims.server import start_in_thread
 from tests.dossiers.conftest import counter_dossier
 from tests.sims.support import Client
 
 __all__ = ["counter_dossier"]
+
+
+@pytest.fixture(autouse=True)
+def registry(db: Any) -> None:
+    """The standard registry: a test that flushes the database (a live server, a transactional
+    test) takes the migration's rows away, so every test here installs them again."""
+    registry_install()
 
 
 @pytest.fixture(scope="session")

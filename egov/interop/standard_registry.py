@@ -1,0 +1,91 @@
+"""The connected systems and services a province's deployment starts with (Decree 47/2020
+art. 24: each service published with its owner, version, schema and access policy). The data
+migration installs them on a new database and `registry_install` again whenever asked (seed,
+tests); an administrator edits them in the admin afterwards, and reinstalling never overwrites
+an edit.
+
+Each service: (code, name, direction, OAuth2 scope for inbound ones, carries personal data).
+"""
+
+SYSTEMS = [
+    {
+        "code": "dvcqg",
+        "name": "Cổng Dịch vụ công quốc gia",
+        "owner": "Văn phòng Chính phủ",
+        "version": "2.0",
+        "auth_kind": "oauth2_client",
+        "schema_ref": "Tài liệu kỹ thuật đồng bộ hồ sơ (DongBoHoSo, QuaTrinhXuLy)",
+        "access_policy": (
+            "Đồng bộ mọi hồ sơ và mọi bước xử lý ngay khi có thay đổi "
+            "(Thông tư 01/2018/TT-VPCP điều 18; chỉ số 1.4 Quyết định 766/QĐ-TTg)."
+        ),
+        "services": [
+            ("dvcqg.dossier.sync", "Đồng bộ hồ sơ và quá trình xử lý", "out", "", True),
+            ("dvcqg.dossier.status", "Tra cứu trạng thái hồ sơ", "in", "dossier.status", False),
+        ],
+    },
+    {
+        "code": "csdldc",
+        "name": "Cơ sở dữ liệu quốc gia về dân cư",
+        "owner": "Bộ Công an",
+        "version": "1.0",
+        "auth_kind": "api_key",
+        "schema_ref": "Dịch vụ tra cứu thông tin công dân (TraCuuCongDan)",
+        "access_policy": (
+            "Tra cứu theo số định danh cá nhân để điền sẵn tờ khai và xác thực người nộp; "
+            "chỉ cán bộ tiếp nhận, khi đang tiếp nhận hồ sơ (Nghị định 47/2020 điều 40)."
+        ),
+        "services": [
+            ("csdldc.person.lookup", "Tra cứu thông tin công dân", "out", "", True),
+        ],
+    },
+    {
+        "code": "hotich",
+        "name": "Phần mềm đăng ký, quản lý hộ tịch điện tử dùng chung",
+        "owner": "Bộ Tư pháp",
+        "version": "1.0",
+        "auth_kind": "basic",
+        "schema_ref": "dangKyHoTich, traTrangThaiHoSo, ketQuaDangKyHS",
+        "access_policy": "Liên thông hồ sơ khai sinh, khai tử, kết hôn do cấp xã tiếp nhận.",
+        "services": [
+            ("hotich.register", "Đăng ký hồ sơ hộ tịch", "out", "", True),
+            ("hotich.status", "Tra cứu trạng thái hồ sơ hộ tịch", "out", "", False),
+            ("hotich.result", "Lấy kết quả đăng ký hộ tịch", "out", "", True),
+        ],
+    },
+    {
+        "code": "thue",
+        "name": "Hệ thống quản lý thuế",
+        "owner": "Bộ Tài chính (Cục Thuế)",
+        "version": "1.0",
+        "auth_kind": "oauth2_client",
+        "schema_ref": "Phiếu chuyển thông tin nghĩa vụ tài chính về đất đai",
+        "access_policy": (
+            "Chuyển thông tin để xác định nghĩa vụ tài chính, đọc thông báo và chứng từ nộp."
+        ),
+        "services": [
+            (
+                "thue.dossier.transfer",
+                "Chuyển thông tin xác định nghĩa vụ tài chính",
+                "out",
+                "",
+                True,
+            ),
+            ("thue.obligation.read", "Đọc thông báo nghĩa vụ tài chính", "out", "", True),
+            ("thue.payment.read", "Đọc thông tin nộp nghĩa vụ tài chính", "out", "", True),
+            ("thue.payment.notify", "Nhận thông báo đã nộp nghĩa vụ", "in", "tax.payment", True),
+        ],
+    },
+    {
+        "code": "notify",
+        "name": "Thư điện tử gửi người nộp hồ sơ",
+        "owner": "Ủy ban nhân dân tỉnh",
+        "version": "",
+        "auth_kind": "none",
+        "schema_ref": "",
+        "access_policy": "Báo người nộp khi hồ sơ được tiếp nhận, cần bổ sung, có kết quả.",
+        "services": [
+            ("notify.applicant", "Báo tin cho người nộp hồ sơ", "out", "", True),
+        ],
+    },
+]
