@@ -235,6 +235,9 @@ class _HTTPServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in separate writes: without this, Nagle's algorithm and the
+    # client's delayed ACK hold every answer back by ~40 ms on a kept-alive connection.
+    disable_nagle_algorithm = True
     server_version = "MotCuaSims/1.0"
     timeout = 30  # idle keep-alive connections are dropped
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from egov.notifications.delivery import applicant_notice_send
 from egov.notifications.services import province_admins_notify
 
-from ..adapters import dvcqg
+from ..adapters import civil_status, dvcqg, tax
 from ..adapters.http import Attempt
 from ..models import LogOutcome, OutboxMessage, OutboxStatus
 from . import breaker, portal
@@ -51,6 +51,8 @@ ROUTES: dict[str, Route] = {
         send=dvcqg.send, delivered=portal.portal_synced, died=portal.portal_sync_failed
     ),
     "notify.applicant": Route(send=applicant_notice_send),
+    civil_status.SERVICE: Route(send=civil_status.send),
+    tax.SERVICE: Route(send=tax.send),
 }
 
 
