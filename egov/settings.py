@@ -273,9 +273,7 @@ MOTCUA_LGSP_SYSTEMS = {
     "hotich": {
         "url": _lgsp_url("HOTICH", "/hotich"),
         "user": env.str("MOTCUA_LGSP_HOTICH_USER", default="angiang"),
-        "password": env.str(
-            "MOTCUA_LGSP_HOTICH_PASSWORD", default="hotich-demo" if _LOCAL else ""
-        ),
+        "password": env.str("MOTCUA_LGSP_HOTICH_PASSWORD", default="hotich-demo" if _LOCAL else ""),
     },
     "thue": {
         "url": _lgsp_url("THUE", "/thue"),
@@ -296,6 +294,8 @@ MOTCUA_OUTBOX_RETRY_CAP_SECONDS = env.int("MOTCUA_OUTBOX_RETRY_CAP_SECONDS", def
 MOTCUA_OUTBOX_RETRY_HOURS = env.int("MOTCUA_OUTBOX_RETRY_HOURS", default=72)
 MOTCUA_OUTBOX_LEASE_SECONDS = env.int("MOTCUA_OUTBOX_LEASE_SECONDS", default=60)
 MOTCUA_OUTBOX_BATCH = env.int("MOTCUA_OUTBOX_BATCH", default=50)
+# How many messages of a round a worker sends side by side (each to a different dossier).
+MOTCUA_OUTBOX_CONCURRENCY = env.int("MOTCUA_OUTBOX_CONCURRENCY", default=8)
 # The circuit breaker: this many failures in a row stop a system's deliveries for a cool-down
 # that starts at BREAKER_SECONDS and doubles with each new opening, up to RETRY_CAP.
 MOTCUA_BREAKER_FAILURES = env.int("MOTCUA_BREAKER_FAILURES", default=5)

@@ -9,6 +9,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("egov.portal.urls")),
     path("", include("egov.accounts.urls")),
+    path("can-bo/lien-thong/", include("egov.interop.urls")),
+    path("can-bo/thong-bao/", include("egov.notifications.urls")),
     path("can-bo/", include("egov.desk.urls")),
+    path("lgsp/", include("egov.interop.inbound.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -32,8 +32,11 @@ def test_counter_dossier_is_received_at_once(counter_dossier):
     assert (task.position, task.agency.code, task.finished_at) == (1, "001.03.50.H01", None)
     assert list(dossier.events.values_list("action", flat=True)) == ["submit", "receive"]
     assert [f.amount for f in dossier.fees.all()] == [0]
-    # The national portal hears of every step: the submission and the receipt.
-    assert OutboxMessage.objects.filter(topic="dvcqg.dossier.sync").count() == 2
+    # The national portal hears of every step: the submission and the receipt, in the one
+    # message that carries the code.
+    (sync,) = OutboxMessage.objects.filter(topic="dvcqg.dossier.sync")
+    assert sync.payload["MaHoSo"] == dossier.code
+    assert [s["TrangThai"] for s in sync.payload["QuaTrinhXuLy"]] == [1, 2]
     assert OutboxMessage.objects.filter(topic="notify.applicant").count() == 1
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from egov.interop import registry_snapshot
 from egov.interop.adapters import http
 from egov.interop.services.registry import registry_install
 from sims.server import start_in_thread
@@ -18,6 +19,7 @@ def registry(db: Any) -> None:
     """The standard registry: a test that flushes the database (a live server, a transactional
     test) takes the migration's rows away, so every test here installs them again."""
     registry_install()
+    registry_snapshot.forget()
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,8 @@ from typing import Any
 import httpx
 from django.conf import settings
 
-from ..models import AuthKind, ConnectedSystem
+from .. import registry_snapshot
+from ..models import AuthKind
 
 _clients: dict[str, httpx.Client] = {}
 _tokens: dict[str, tuple[str, float]] = {}
@@ -67,11 +68,6 @@ def _client(system: str) -> httpx.Client:
         return client
 
 
-def _auth_kind(system: str) -> str:
-    kind = ConnectedSystem.objects.filter(code=system).values_list("auth_kind", flat=True).first()
-    return kind or AuthKind.NONE
-
-
 def _token(system: str, config: dict[str, str], *, fresh: bool) -> str:
     cached = _tokens.get(system)
     if cached and not fresh and cached[1] > time.monotonic():
@@ -112,7 +108,7 @@ def call(
     request = json.dumps(body, ensure_ascii=False).encode() if body is not None else b""
     try:
         config = _config(system)
-        kind = _auth_kind(system)
+        kind = registry_snapshot.auth_kind(system)
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key

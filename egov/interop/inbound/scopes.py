@@ -5,32 +5,25 @@ from typing import Any
 
 from oauth2_provider.scopes import BaseScopes
 
-from ..models import ConnectionAccount, Direction, SystemService
-
-
-def _inbound_scopes() -> dict[str, str]:
-    return dict(
-        SystemService.objects.filter(direction=Direction.INBOUND, active=True)
-        .exclude(scope="")
-        .values_list("scope", "name")
-    )
+from ..models import ConnectionAccount
+from .selectors import inbound_scopes
 
 
 class RegistryScopes(BaseScopes):
     def get_all_scopes(self) -> dict[str, str]:
-        return _inbound_scopes()
+        return inbound_scopes()
 
     def get_available_scopes(
         self, application: Any = None, request: Any = None, *args: Any, **kwargs: Any
     ) -> list[str]:
         """An account may ask for the scopes it was granted, and only while active."""
-        known = _inbound_scopes()
+        known = inbound_scopes()
         if application is None:
             return list(known)
         account = ConnectionAccount.objects.filter(application=application, active=True).first()
         if account is None:
             return []
-        return [scope for scope in account.scope_set if scope in known]
+        return sorted(scope for scope in account.scope_set if scope in known)
 
     def get_default_scopes(
         self, application: Any = None, request: Any = None, *args: Any, **kwargs: Any

@@ -15,15 +15,17 @@ import socket
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from egov.notifications.delivery import applicant_notice_send
 from egov.notifications.services import province_admins_notify
 
+from .. import registry_snapshot
 from ..adapters import civil_status, dvcqg, tax
 from ..adapters.http import Attempt
 from ..models import LogOutcome, OutboxMessage, OutboxStatus
@@ -44,13 +46,15 @@ class Route:
     send: Callable[[OutboxMessage], Attempt]
     delivered: FollowUp | None = None
     died: FollowUp | None = None
+    # The send only talks HTTP (no database): a round sends such messages side by side.
+    concurrent: bool = True
 
 
 ROUTES: dict[str, Route] = {
     dvcqg.SERVICE: Route(
         send=dvcqg.send, delivered=portal.portal_synced, died=portal.portal_sync_failed
     ),
-    "notify.applicant": Route(send=applicant_notice_send),
+    "notify.applicant": Route(send=applicant_notice_send, concurrent=False),
     civil_status.SERVICE: Route(send=civil_status.send),
     tax.SERVICE: Route(send=tax.send),
 }
@@ -68,98 +72,144 @@ def deliver_due(
     clock: Callable[[], datetime.datetime] | None = None,
 ) -> int:
     """Deliver what is due, round after round, until nothing is or the time is up. Returns
-    how many messages were tried. `clock` is the time the rounds go by (tests move it)."""
-    clock = clock or timezone.now
+    how many messages were tried. `clock` is the time the rounds go by (tests move it).
+
+    A round claims a batch — at most one message per ordering key, so they may go side by
+    side —, sends them (HTTP-only routes on `MOTCUA_OUTBOX_CONCURRENCY` threads), and
+    settles them all in one transaction. A worker that dies between the sends and the
+    settling loses nothing: the leases run out and the messages go again, with their keys."""
+    now = clock or timezone.now
     tried = 0
     started = time.monotonic()
     while time.monotonic() - started < max_seconds:
-        claimed = claim_due(worker=worker, now=clock(), limit=batch)
+        claimed = claim_due(worker=worker, now=now(), limit=batch)
         if not claimed:
             break
-        for position, message in enumerate(claimed):
-            if not _lease_left_for_a_try(message, clock()):
-                lease_release(worker=worker, ids=[m.pk for m in claimed[position:]])
-                break
-            deliver_one(message, worker=worker, clock=clock)
-            tried += 1
+        registry_snapshot.auth_kind("")  # read the registry here, not in the sending threads
+        results = _send_all(claimed, now)
+        untried = [m.pk for m, attempt in results if attempt is None]
+        if untried:
+            lease_release(worker=worker, ids=untried)
+        done = [(m.pk, attempt) for m, attempt in results if attempt is not None]
+        attempts_settle(worker=worker, attempts=done, now=now())
+        tried += len(done)
+        if untried and not done:
+            break
     return tried
 
 
-def _lease_left_for_a_try(message: OutboxMessage, now: datetime.datetime) -> bool:
-    # A try that could outlast the lease might run beside another worker's: give it back.
-    margin = datetime.timedelta(seconds=settings.MOTCUA_LGSP_TIMEOUT_SECONDS * 2 + 5)
-    return message.leased_until is not None and message.leased_until - now > margin
+def _send_all(
+    claimed: list[OutboxMessage], now: Callable[[], datetime.datetime]
+) -> list[tuple[OutboxMessage, Attempt | None]]:
+    side_by_side = [m for m in claimed if _route(m).concurrent]
+    one_by_one = [m for m in claimed if not _route(m).concurrent]
+    results: list[tuple[OutboxMessage, Attempt | None]] = []
+    if side_by_side:
+        with ThreadPoolExecutor(max_workers=settings.MOTCUA_OUTBOX_CONCURRENCY) as pool:
+            sent = pool.map(lambda m: _send_in_thread(m, now), side_by_side)
+            results += zip(side_by_side, sent, strict=True)
+    results += [(m, _send(m, now)) for m in one_by_one]
+    return results
 
 
-def deliver_one(
-    message: OutboxMessage, *, worker: str, clock: Callable[[], datetime.datetime]
-) -> OutboxMessage | None:
-    route = ROUTES.get(message.topic)
-    if route is None:
-        attempt = Attempt(
-            "rejected", None, "", f"Không có bộ chuyển cho {message.topic}", 0, b"", b""
-        )
-    else:
-        try:
-            attempt = route.send(message)
-        except Exception as error:
-            # A bug in building the payload must not stop the worker; the message waits.
-            logger.exception("delivering outbox message %s failed", message.pk)
-            attempt = Attempt("retry", None, "", f"{type(error).__name__}: {error}", 0, b"", b"")
-    return attempt_settle(message_id=message.pk, worker=worker, attempt=attempt, now=clock())
+def _route(message: OutboxMessage) -> Route:
+    return ROUTES.get(message.topic) or _UNROUTED
+
+
+def _unrouted(message: OutboxMessage) -> Attempt:
+    return Attempt("rejected", None, "", f"Không có bộ chuyển cho {message.topic}", 0, b"", b"")
+
+
+_UNROUTED = Route(send=_unrouted)
+
+
+def _send_in_thread(message: OutboxMessage, now: Callable[[], datetime.datetime]) -> Attempt | None:
+    try:
+        return _send(message, now)
+    finally:
+        connections.close_all()  # this thread's, should a send have opened one
+
+
+def _send(message: OutboxMessage, now: Callable[[], datetime.datetime]) -> Attempt | None:
+    """One try, or None when too little of the lease is left to try safely."""
+    margin = datetime.timedelta(seconds=settings.MOTCUA_LGSP_TIMEOUT_SECONDS + 5)
+    if message.leased_until is None or message.leased_until - now() <= margin:
+        return None  # a try that could outlast the lease might run beside another worker's
+    try:
+        return _route(message).send(message)
+    except Exception as error:
+        # A bug in building the payload must not stop the worker; the message waits.
+        logger.exception("delivering outbox message %s failed", message.pk)
+        return Attempt("retry", None, "", f"{type(error).__name__}: {error}", 0, b"", b"")
 
 
 def attempt_settle(
     *, message_id: int, worker: str, attempt: Attempt, now: datetime.datetime
 ) -> OutboxMessage | None:
-    """Record one try: the log row, the system's health, the message's new state and, on
-    success or death, the route's follow-up — all in one transaction. Returns the message, or
-    None if this worker no longer held it (its lease ran out and another worker took over;
-    the exchange is still logged)."""
+    """Settle one try (see `attempts_settle`)."""
+    return attempts_settle(worker=worker, attempts=[(message_id, attempt)], now=now)[0]
+
+
+def attempts_settle(
+    *, worker: str, attempts: list[tuple[int, Attempt]], now: datetime.datetime
+) -> list[OutboxMessage | None]:
+    """Record tries: for each, the log row, the system's health, the message's new state and,
+    on success or death, the route's follow-up — all in one transaction. For each, the
+    message, or None if this worker no longer held it (its lease ran out and another worker
+    took over; the exchange is still logged)."""
+    settled: list[OutboxMessage | None] = []
     with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().get(pk=message_id)
-        log_append(
-            Exchange(
-                direction="out",
-                system=message.system,
-                service=message.topic,
-                party=OUR_PARTY,
-                request=attempt.request,
-                response=attempt.response,
-                status=attempt.status,
-                code=attempt.code,
-                duration_ms=attempt.duration_ms,
-                outcome=_log_outcome(attempt.outcome),
-                idempotency_key=message.idempotency_key,
-                outbox_id=message.pk,
-            ),
-            at=now,
-        )
-        if attempt.outcome == "retry":
-            breaker.record_failure(system=message.system, now=now, error=attempt.error)
-        else:
-            breaker.record_answer(system=message.system, now=now, duration_ms=attempt.duration_ms)
-        if message.lease_owner != worker or message.status != OutboxStatus.PENDING:
-            return None
-        route = ROUTES.get(message.topic)
-        message.leased_until, message.lease_owner = None, ""
-        message.last_status, message.last_error = attempt.status, attempt.error[:4000]
-        fields = ["leased_until", "lease_owner", "last_status", "last_error", "status"]
-        if attempt.outcome == "ok":
-            message.status, message.delivered_at = OutboxStatus.DELIVERED, now
-            fields += ["delivered_at"]
-            if route is not None and route.delivered is not None:
-                route.delivered(message, now)
-        elif attempt.outcome == "rejected" or now - message.retry_from >= _budget():
-            message.status, message.dead_at = OutboxStatus.DEAD, now
-            fields += ["dead_at"]
-            if route is not None and route.died is not None:
-                route.died(message, now)
-            _alert_dead(message)
-        else:
-            message.next_attempt_at = now + backoff(message.attempts)
-            fields += ["next_attempt_at"]
-        message.save(update_fields=fields)
+        locked = OutboxMessage.objects.select_for_update().in_bulk([pk for pk, _ in attempts])
+        for message_id, attempt in attempts:
+            settled.append(_settle(locked[message_id], worker=worker, attempt=attempt, now=now))
+    return settled
+
+
+def _settle(
+    message: OutboxMessage, *, worker: str, attempt: Attempt, now: datetime.datetime
+) -> OutboxMessage | None:
+    log_append(
+        Exchange(
+            direction="out",
+            system=message.system,
+            service=message.topic,
+            party=OUR_PARTY,
+            request=attempt.request,
+            response=attempt.response,
+            status=attempt.status,
+            code=attempt.code,
+            duration_ms=attempt.duration_ms,
+            outcome=_log_outcome(attempt.outcome),
+            idempotency_key=message.idempotency_key,
+            outbox_id=message.pk,
+        ),
+        at=now,
+    )
+    if attempt.outcome == "retry":
+        breaker.record_failure(system=message.system, now=now, error=attempt.error)
+    else:
+        breaker.record_answer(system=message.system, now=now, duration_ms=attempt.duration_ms)
+    if message.lease_owner != worker or message.status != OutboxStatus.PENDING:
+        return None
+    route = ROUTES.get(message.topic)
+    message.leased_until, message.lease_owner = None, ""
+    message.last_status, message.last_error = attempt.status, attempt.error[:4000]
+    fields = ["leased_until", "lease_owner", "last_status", "last_error", "status"]
+    if attempt.outcome == "ok":
+        message.status, message.delivered_at = OutboxStatus.DELIVERED, now
+        fields += ["delivered_at"]
+        if route is not None and route.delivered is not None:
+            route.delivered(message, now)
+    elif attempt.outcome == "rejected" or now - message.retry_from >= _budget():
+        message.status, message.dead_at = OutboxStatus.DEAD, now
+        fields += ["dead_at"]
+        if route is not None and route.died is not None:
+            route.died(message, now)
+        _alert_dead(message)
+    else:
+        message.next_attempt_at = now + backoff(message.attempts)
+        fields += ["next_attempt_at"]
+    message.save(update_fields=fields)
     return message
 
 

@@ -17,7 +17,8 @@ from django.db import transaction
 
 from egov.core.hashchain import GENESIS, Break, entry_hash, verify
 
-from ..models import BodyStorage, LogHead, MessageLog, SystemService
+from .. import registry_snapshot
+from ..models import BodyStorage, LogHead, MessageLog
 
 # A body longer than this is kept by its digest only: the log is a record, not an archive.
 _BODY_LIMIT = 64 * 1024
@@ -46,13 +47,9 @@ def digest(body: bytes) -> str:
 
 
 def _storage_for(service: str) -> str:
-    personal = (
-        SystemService.objects.filter(code=service).values_list("personal_data", flat=True).first()
-    )
-    # A service the registry does not know is treated as carrying personal data.
-    if personal is False:
-        return BodyStorage.PLAIN
-    return settings.MOTCUA_LGSP_PERSONAL_BODIES
+    if registry_snapshot.carries_personal_data(service):
+        return settings.MOTCUA_LGSP_PERSONAL_BODIES
+    return BodyStorage.PLAIN
 
 
 def _kept(body: bytes, storage: str) -> str:

@@ -1,0 +1,273 @@
+"""Writes of the inbound side: the message-log row of a call, the tax authority's payment
+notice with its `Idempotency-Key`, and the connection accounts themselves."""
+
+import datetime
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from oauth2_provider.generators import generate_client_secret
+from oauth2_provider.models import get_application_model
+
+from egov.core.ratelimit import parse_rate
+from egov.core.templatetags.vn_format import thousands
+from egov.dossiers.errors import StaleVersionError
+from egov.dossiers.lifecycle import NATIONAL_CODE, Action, IllegalActionError, Status
+from egov.dossiers.models import Dossier
+from egov.dossiers.selectors import dossier_events, dossier_public_get
+from egov.dossiers.services import dossier_perform
+
+from ..models import (
+    ConnectedSystem,
+    ConnectionAccount,
+    Direction,
+    InboundReplay,
+    LogOutcome,
+    MessageLog,
+)
+from ..services.log import Exchange, digest, log_append
+from .calls import PAYMENT_SERVICE, InboundCall, encode
+from .errors import ConnectionAccountError, DataIncorrectError
+from .selectors import inbound_scopes
+
+
+def call_log(*, call: InboundCall, status: int, response: bytes, code: str) -> MessageLog:
+    """The call's row in the message log, in the caller's transaction (or its own)."""
+    if status < 400:
+        outcome = LogOutcome.OK
+    elif status < 500:
+        outcome = LogOutcome.REFUSED
+    else:
+        outcome = LogOutcome.ERROR
+    return log_append(
+        Exchange(
+            direction=Direction.INBOUND,
+            system=call.system,
+            service=call.service,
+            party=call.party,
+            request=call.request,
+            response=response,
+            status=status,
+            code=code,
+            duration_ms=call.elapsed_ms(),
+            outcome=outcome,
+            idempotency_key=call.idempotency_key,
+        ),
+        at=timezone.now(),
+    )
+
+
+# ----------------------------------------------------------------------------- tax payments
+
+
+@dataclass(frozen=True)
+class TaxPayment:
+    """The tax authority's notice that a dossier's financial obligation was paid."""
+
+    dossier_code: str
+    amount: int  # đồng
+    reference: str  # maThamChieu: the tax authority's own name for this payment
+    voucher: str  # soChungTu
+    paid_at: datetime.datetime
+
+    def digest(self) -> str:
+        """The same notice gives the same digest, whatever the JSON's key order or spacing."""
+        canonical = {
+            "service": PAYMENT_SERVICE,
+            "maHoSo": self.dossier_code,
+            "soTien": self.amount,
+            "maThamChieu": self.reference,
+            "soChungTu": self.voucher,
+            "ngayNop": self.paid_at.isoformat(),
+        }
+        return digest(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode())
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+
+class NotAwaitingObligationError(DataIncorrectError):
+    def __init__(self, dossier: Dossier) -> None:
+        super().__init__(
+            f"Hồ sơ {dossier.code} không ở trạng thái chờ thực hiện nghĩa vụ tài chính "
+            f"(trạng thái hiện tại: {Status(dossier.status).label}); không ghi nhận được."
+        )
+
+
+class KeyReusedError(DataIncorrectError):
+    def __init__(self) -> None:
+        super().__init__("Idempotency-Key đã dùng cho nội dung khác.")
+
+
+# A dossier that changes between our read and the door's lock is read again, this many times.
+_ATTEMPTS = 3
+
+
+def tax_payment_receive(
+    *, call: InboundCall, account: ConnectionAccount, key: str, payment: TaxPayment
+) -> Answer:
+    """Record that a dossier's obligation was paid: the dossier moves on through the one
+    door (`confirm_obligation`, actor None: the system), once, however often it is told.
+
+    The door is a durable transaction of its own, so the effect cannot share one with the
+    stored answer (`InboundReplay`) and the call's log row. The order is therefore:
+
+    1. A stored answer for (account, key) is answered again (`Idempotent-Replay: true`); with
+       another body, 409 code 500. Nothing else happens.
+    2. The effect, through the door. It locks the dossier and checks the version read just
+       before, so of two concurrent notices only one applies: the other finds a new version
+       (or, on SQLite, where IMMEDIATE transactions queue whole, reads after the first has
+       committed), reads again and lands in 3.
+    3. A dossier past the obligation *for this same maThamChieu* (a confirmation by the
+       system whose note names it) is not an error: the notice was applied before — by a
+       concurrent call, or by a call whose answer was lost when the process died between
+       the door's commit and step 4 (the crash window). It is answered with success and
+       no new effect; a maThamChieu is the tax authority's identity of a payment, so this
+       holds even under a new Idempotency-Key.
+    4. The answer and the log row, in one transaction. A concurrent call that recorded the
+       key first makes our insert fail on the unique (account, key) constraint (on
+       PostgreSQL the insert waits for its commit): its stored answer is ours.
+
+    Refusals (no such dossier, not awaiting an obligation) change nothing and store
+    nothing: the same key may be sent again once the dossier awaits the payment.
+    """
+    request_digest = payment.digest()
+    stored = InboundReplay.objects.filter(account=account, key=key).first()
+    if stored is not None:
+        return _replayed(stored, request_digest)
+    dossier = _confirm(payment)
+    answer = Answer(
+        status=200,
+        body={
+            "error_code": "0",
+            "message": "Đã ghi nhận",
+            "MaHoSo": dossier.code,
+            "TrangThaiHoSo": NATIONAL_CODE[Status(dossier.status)],
+        },
+    )
+    with transaction.atomic(durable=True):
+        try:
+            with transaction.atomic():
+                InboundReplay.objects.create(
+                    account=account,
+                    key=key,
+                    request_digest=request_digest,
+                    status_code=answer.status,
+                    response=answer.body,
+                )
+        except IntegrityError:
+            answer = _replayed(InboundReplay.objects.get(account=account, key=key), request_digest)
+        call_log(call=call, status=answer.status, response=encode(answer.body), code="0")
+    call.logged = True
+    return answer
+
+
+def _replayed(stored: InboundReplay, request_digest: str) -> Answer:
+    if stored.request_digest != request_digest:
+        raise KeyReusedError
+    return Answer(status=stored.status_code, body=dict(stored.response), replayed=True)
+
+
+def _confirm(payment: TaxPayment) -> Dossier:
+    """The dossier after the payment: confirmed now, or already for this reference."""
+    for _ in range(_ATTEMPTS):
+        dossier = dossier_public_get(code=payment.dossier_code)
+        if _confirmed_for(dossier, payment.reference):
+            return dossier
+        if dossier.status != Status.AWAITING_OBLIGATION:
+            raise NotAwaitingObligationError(dossier)
+        try:
+            return dossier_perform(
+                key=payment.dossier_code,
+                action=Action.CONFIRM_OBLIGATION,
+                actor=None,
+                version=dossier.version,
+                note=_note(payment),
+            )
+        except (StaleVersionError, IllegalActionError):
+            continue  # it changed since we read it (a concurrent notice, an officer)
+    raise DataIncorrectError("Hồ sơ đang được cập nhật liên tục; hãy gửi lại sau ít phút.")
+
+
+def _marker(reference: str) -> str:
+    # References are [A-Za-z0-9._/-] (the API checks): ")" ends one, so none is another's prefix.
+    return f"mã tham chiếu {reference})"
+
+
+def _note(payment: TaxPayment) -> str:
+    paid_at = timezone.localtime(payment.paid_at)
+    return (
+        f"Cơ quan thuế báo đã nộp {thousands(payment.amount)} đồng lúc {paid_at:%H:%M} "
+        f"ngày {paid_at:%d/%m/%Y} (chứng từ {payment.voucher}, {_marker(payment.reference)}"
+    )
+
+
+def _confirmed_for(dossier: Dossier, reference: str) -> bool:
+    """Whether the system already confirmed an obligation of this dossier for this payment.
+    Compared in Python: SQLite's LIKE ignores case, references do not."""
+    notes = (
+        dossier_events(dossier=dossier)
+        .filter(action=Action.CONFIRM_OBLIGATION, actor__isnull=True)
+        .values_list("note", flat=True)
+    )
+    marker = _marker(reference)
+    return any(marker in note for note in notes)
+
+
+# ----------------------------------------------------------------------------- accounts
+
+
+@transaction.atomic(durable=True)
+def connection_account_create(
+    *, system_code: str, name: str, scopes: Sequence[str], rate: str = "120/m"
+) -> tuple[ConnectionAccount, str]:
+    """A connection account for an outside system: an OAuth2 application of
+    django-oauth-toolkit (confidential, client credentials) and the scopes it may ask for.
+
+    Returns the account and the plain client secret. The library keeps only a hash of the
+    secret (`hash_client_secret`), so this is the one moment it can be shown.
+    """
+    system = ConnectedSystem.objects.filter(code=system_code).first()
+    if system is None:
+        raise ConnectionAccountError(f"Không có hệ thống kết nối mã “{system_code}”.")
+    name = name.strip()
+    if not name or len(name) > 255:
+        raise ConnectionAccountError("Tên tài khoản kết nối cần từ 1 đến 255 ký tự.")
+    granted = sorted(set(scopes))
+    known = inbound_scopes()
+    if not granted:
+        raise ConnectionAccountError("Cần cấp ít nhất một phạm vi (scope).")
+    unknown = [scope for scope in granted if scope not in known]
+    if unknown:
+        raise ConnectionAccountError(
+            f"Phạm vi không có trong danh mục dịch vụ: {', '.join(unknown)}. "
+            f"Các phạm vi hiện có: {', '.join(sorted(known)) or '(chưa có)'}."
+        )
+    try:
+        limit, _ = parse_rate(rate)
+    except (ValueError, KeyError):
+        limit = 0
+    if limit < 1 or len(rate) > 16:
+        raise ConnectionAccountError(
+            f"Giới hạn tần suất “{rate}” không hợp lệ; ví dụ: 120/m, 10/s, 5000/h."
+        )
+    application_model = get_application_model()
+    secret = generate_client_secret()
+    application = application_model.objects.create(
+        name=name,
+        client_type=application_model.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=application_model.GRANT_CLIENT_CREDENTIALS,
+        client_secret=secret,
+        hash_client_secret=True,
+    )
+    account = ConnectionAccount.objects.create(
+        system=system, application=application, scopes=" ".join(granted), rate=rate
+    )
+    return account, secret
