@@ -300,6 +300,8 @@ MOTCUA_OUTBOX_CONCURRENCY = env.int("MOTCUA_OUTBOX_CONCURRENCY", default=8)
 # that starts at BREAKER_SECONDS and doubles with each new opening, up to RETRY_CAP.
 MOTCUA_BREAKER_FAILURES = env.int("MOTCUA_BREAKER_FAILURES", default=5)
 MOTCUA_BREAKER_SECONDS = env.int("MOTCUA_BREAKER_SECONDS", default=15)
+# How often the worker asks the tax authority about the obligations it was sent.
+MOTCUA_TAX_POLL_MINUTES = env.int("MOTCUA_TAX_POLL_MINUTES", default=10)
 # Whether committing an outbox row wakes the delivery worker (a task on the queue). Off in
 # tests, which drive delivery themselves.
 MOTCUA_OUTBOX_KICK = env.bool("MOTCUA_OUTBOX_KICK", default=MOTCUA_MODE != "test")

@@ -268,6 +268,13 @@ def dossier_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
         )
     if action == "request_obligation":
         params["result_signed"] = request.POST.get("result_signed") == "on"
+        # A land dossier's obligation is set by the tax authority, which the bus tells.
+        params["tax_kind"] = request.POST.get("tax_kind", "")
+        value = request.POST.get("taxable_value", "").replace(".", "").strip()
+        if value and not value.isdigit():
+            messages.error(request, "Giá trị tính thuế phải là số tiền (đồng).")
+            return _page(key)
+        params["taxable_value"] = int(value) if value else None
     if action == "return_result":
         params["recipient_name"] = request.POST.get("recipient_name", "")[:255]
         params["recipient_id_number"] = request.POST.get("recipient_id_number", "")[:20]

@@ -89,6 +89,12 @@ class ActionIn(Schema):
     result_signed: bool = False
     recipient_name: str = Field("", max_length=255, description="người nhận kết quả tại quầy")
     recipient_id_number: str = Field("", max_length=20)
+    tax_kind: str = Field(
+        "",
+        pattern="^(|LPTB|TNCN|TSDD)$",
+        description="nghĩa vụ tài chính do cơ quan thuế xác định (yêu cầu nghĩa vụ tài chính)",
+    )
+    taxable_value: int | None = Field(None, gt=0, description="giá trị tính thuế, đồng")
 
 
 class ProcedureRef(Schema):
@@ -324,6 +330,8 @@ def perform(request: HttpRequest, key: str, action: Action, body: ActionIn) -> D
         result_signed=body.result_signed,
         recipient_name=body.recipient_name,
         recipient_id_number=body.recipient_id_number,
+        tax_kind=body.tax_kind,
+        taxable_value=body.taxable_value,
     )
 
 

@@ -6,8 +6,10 @@ outbox rows for what must leave the process. Explicit wiring, no signals.
 
 from collections.abc import Callable
 
+from egov.interop.services.civil_status import civil_status_queue, is_civil_status
 from egov.interop.services.outbox import outbox_put
 from egov.interop.services.portal import portal_sync_queue
+from egov.interop.services.tax import tax_transfer_queue
 
 from .models import DossierEvent
 
@@ -48,7 +50,29 @@ def notify_applicant(event: DossierEvent) -> None:
     )
 
 
-HANDLERS: tuple[Handler, ...] = (sync_national_portal, notify_applicant)
+def register_civil_status(event: DossierEvent) -> None:
+    """A birth, death or marriage transferred to processing is registered with the Ministry
+    of Justice's civil status system, once (the officer then writes the register book)."""
+    if event.action == "transfer" and is_civil_status(event.dossier):
+        civil_status_queue(dossier=event.dossier)
+
+
+def transfer_to_tax(event: DossierEvent) -> None:
+    """The land office asks for an obligation: the tax authority gets the dossier to set it;
+    the payment it reports (inbound call or poll) moves the dossier on."""
+    tax = event.payload.get("tax")
+    if event.action == "request_obligation" and tax:
+        tax_transfer_queue(
+            dossier=event.dossier, kind=tax["kind"], taxable_value=tax.get("taxable_value")
+        )
+
+
+HANDLERS: tuple[Handler, ...] = (
+    sync_national_portal,
+    notify_applicant,
+    register_civil_status,
+    transfer_to_tax,
+)
 
 
 def dispatch(event: DossierEvent) -> None:

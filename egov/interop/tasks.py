@@ -5,9 +5,13 @@ A round delivers what is due for up to half a minute, then queues the next round
 it had work, otherwise when the next message's retry is due (between 5 and 60 seconds).
 Committing an outbox row wakes it (`outbox_kick`), so a new message leaves within a second or
 two. Several workers may run rounds side by side; the outbox's leases keep them apart.
+
+The task table keeps a row per run: prune finished ones from cron
+(`manage.py prune_db_task_results`).
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Min, Q
@@ -18,6 +22,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 
 from .models import OutboxMessage, OutboxStatus
 from .services.delivery import deliver_due, worker_name
+from .services.tax import obligations_poll
 
 _ROUND_SECONDS = 30
 _IDLE_MIN = datetime.timedelta(seconds=5)
@@ -33,14 +38,26 @@ def deliver_outbox() -> int:
     return tried
 
 
-def _task_path() -> str:
-    return f"{deliver_outbox.func.__module__}.{deliver_outbox.func.__qualname__}"
+@task()
+def poll_obligations() -> dict[str, Any]:
+    """Ask the tax authority about the obligations it was sent, every
+    `MOTCUA_TAX_POLL_MINUTES`: a paid one moves its dossier on (its inbound notice, when the
+    authority sends one, does it sooner)."""
+    polled = obligations_poll(now=timezone.now())
+    when = timezone.now() + datetime.timedelta(minutes=settings.MOTCUA_TAX_POLL_MINUTES)
+    if not _queued_before(poll_obligations, when):
+        poll_obligations.using(run_after=when).enqueue()
+    return {"checked": polled.checked, "confirmed": list(polled.confirmed)}
 
 
-def _queued_before(moment: datetime.datetime) -> bool:
-    """Is a round already waiting to start by then? Then another is not needed."""
+def _task_path(periodic: Any) -> str:
+    return f"{periodic.func.__module__}.{periodic.func.__qualname__}"
+
+
+def _queued_before(periodic: Any, moment: datetime.datetime) -> bool:
+    """Is a run of this task already waiting to start by then? Then another is not needed."""
     return (
-        DBTaskResult.objects.filter(task_path=_task_path(), status=TaskResultStatus.READY)
+        DBTaskResult.objects.filter(task_path=_task_path(periodic), status=TaskResultStatus.READY)
         # A task queued to run "now" carries the backend's far-future marker instead of a time.
         .filter(Q(run_after__lte=moment) | Q(run_after=get_date_max()))
         .exists()
@@ -58,11 +75,19 @@ def _next_round(*, busy: bool) -> None:
         if pending is None:
             return  # nothing left: the next outbox row wakes the worker
         when = min(max(pending, now + _IDLE_MIN), now + _IDLE_MAX)
-    if not _queued_before(when):
+    if not _queued_before(deliver_outbox, when):
         deliver_outbox.using(run_after=when).enqueue()
 
 
 def outbox_kick() -> None:
     """Make sure a round starts now (after an outbox row commits, or when a worker starts)."""
-    if not _queued_before(timezone.now() + datetime.timedelta(seconds=1)):
+    if not _queued_before(deliver_outbox, timezone.now() + datetime.timedelta(seconds=1)):
         deliver_outbox.enqueue()
+
+
+def periodic_start() -> None:
+    """When a worker starts: a delivery round now, and the tax poll if none is waiting."""
+    outbox_kick()
+    soon = timezone.now() + datetime.timedelta(minutes=settings.MOTCUA_TAX_POLL_MINUTES)
+    if not _queued_before(poll_obligations, soon):
+        poll_obligations.enqueue()

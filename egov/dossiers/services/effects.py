@@ -270,6 +270,13 @@ def _request_obligation(context: ActionContext) -> None:
         dossier.result_signed = True
         _close_step(context)
     context.payload["remaining_minutes"] = dossier.clock_remaining_minutes
+    # A land dossier's obligation is set by the tax authority: the handlers send it the
+    # dossier (egov.interop.services.tax), with the kind and value named here.
+    if kind := str(context.params.get("tax_kind") or ""):
+        context.payload["tax"] = {
+            "kind": kind,
+            "taxable_value": context.params.get("taxable_value"),
+        }
 
 
 def _shifted(

@@ -1,6 +1,6 @@
-"""Deliver the outbox from the command line: one pass now (`--once`), or wake the task worker
-(`--kick`, which `make demo` runs as the worker starts, so messages left by a stopped worker
-go out)."""
+"""Deliver the outbox from the command line for up to `--seconds`, or wake the task worker
+(`--kick`, which `make demo` runs as the worker starts: messages left by a stopped worker go
+out, and the periodic tax poll starts)."""
 
 from typing import Any
 
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from egov.interop.services.delivery import deliver_due, worker_name
-from egov.interop.tasks import outbox_kick
+from egov.interop.tasks import periodic_start
 
 
 class Command(BaseCommand):
@@ -20,8 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["kick"]:
-            outbox_kick()
-            self.stdout.write("Đã đánh thức worker gửi thông điệp.")
+            periodic_start()
+            self.stdout.write("Đã đánh thức worker: gửi thông điệp, tra cứu nghĩa vụ tài chính.")
             return
         tried = deliver_due(
             worker=worker_name(),
