@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from oauth2_provider.models import get_application_model
 
 from egov.catalog.services import ImportResult, procedures_import
+from egov.interop.inbound.services import connection_account_create
 from egov.interop.services.registry import registry_install
 from egov.orgs.services import agency_upsert, calendar_entry_set, staff_provision
 
@@ -110,6 +112,48 @@ class SeedReport:
     staff_created: int
 
 
+@dataclass(frozen=True)
+class DemoClient:
+    """An outside system's connection account in the demo, with its published secret."""
+
+    system: str
+    name: str
+    scopes: tuple[str, ...]
+    client_id: str
+    secret: str
+
+
+DEMO_CLIENTS = (
+    DemoClient(
+        "dvcqg",
+        "Cổng DVC quốc gia (mô phỏng)",
+        ("dossier.status",),
+        "dvcqg-demo",
+        "DVCQG-demo-2026",
+    ),
+    DemoClient(
+        "thue", "Cục Thuế tỉnh An Giang (mô phỏng)", ("tax.payment",), "thue-demo", "Thue-demo-2026"
+    ),
+)
+
+
+def _demo_connection_accounts() -> None:
+    existing = set(
+        get_application_model()
+        .objects.filter(client_id__in=[c.client_id for c in DEMO_CLIENTS])
+        .values_list("client_id", flat=True)
+    )
+    for client in DEMO_CLIENTS:
+        if client.client_id not in existing:
+            connection_account_create(
+                system_code=client.system,
+                name=client.name,
+                scopes=client.scopes,
+                client_id=client.client_id,
+                client_secret=client.secret,
+            )
+
+
 def seed_demo() -> SeedReport:
     agencies = all_agencies()
     written = 0
@@ -127,6 +171,7 @@ def seed_demo() -> SeedReport:
         written += changed
     procedures = procedures_import(data=json.loads(PROCEDURES_FILE.read_text(encoding="utf-8")))
     registry_install()  # the national systems the demo's bus talks to (sims/)
+    _demo_connection_accounts()
     calendar_written = sum(
         calendar_entry_set(date=date, kind=kind, name=name, legal_basis=basis)[1]
         for date, kind, name, basis in DEMO_CALENDAR

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.db.models import Q
 
 from egov.catalog.models import Procedure, ProcessStep
-from egov.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
+from egov.demo.seed import DEMO_CLIENTS, DEMO_LOGINS, DEMO_PASSWORD
+from egov.interop.models import ConnectionAccount
 from egov.orgs.models import Agency, AgencyKind
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,20 @@ def test_seed_prints_the_demo_logins_and_they_work(seeded, client):
         assert login.username in seeded
     response = client.post("/dang-nhap/", {"username": "tiepnhan.tinh", "password": DEMO_PASSWORD})
     assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_seed_prints_the_bus_demo_clients_and_they_sign_in(seeded, client):
+    call_command("seed_demo", dossiers=0, stdout=StringIO())  # again: no second account
+    for demo in DEMO_CLIENTS:
+        assert f"{demo.client_id:<12} / {demo.secret}" in seeded
+        assert ConnectionAccount.objects.filter(application__client_id=demo.client_id).count() == 1
+        answer = client.post(
+            "/lgsp/oauth/token/",
+            {
+                "grant_type": "client_credentials",
+                "client_id": demo.client_id,
+                "client_secret": demo.secret,
+            },
+        )
+        assert answer.status_code == 200, answer.content
+        assert answer.json()["scope"] == " ".join(demo.scopes)

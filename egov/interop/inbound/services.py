@@ -226,13 +226,20 @@ def _confirmed_for(dossier: Dossier, reference: str) -> bool:
 
 @transaction.atomic(durable=True)
 def connection_account_create(
-    *, system_code: str, name: str, scopes: Sequence[str], rate: str = "120/m"
+    *,
+    system_code: str,
+    name: str,
+    scopes: Sequence[str],
+    rate: str = "120/m",
+    client_id: str = "",
+    client_secret: str = "",
 ) -> tuple[ConnectionAccount, str]:
     """A connection account for an outside system: an OAuth2 application of
     django-oauth-toolkit (confidential, client credentials) and the scopes it may ask for.
 
     Returns the account and the plain client secret. The library keeps only a hash of the
-    secret (`hash_client_secret`), so this is the one moment it can be shown.
+    secret (`hash_client_secret`), so this is the one moment it can be shown. The client id
+    and secret are generated unless given (the demo gives its published ones).
     """
     system = ConnectedSystem.objects.filter(code=system_code).first()
     if system is None:
@@ -259,8 +266,9 @@ def connection_account_create(
             f"Giới hạn tần suất “{rate}” không hợp lệ; ví dụ: 120/m, 10/s, 5000/h."
         )
     application_model = get_application_model()
-    secret = generate_client_secret()
+    secret = client_secret or generate_client_secret()
     application = application_model.objects.create(
+        **({"client_id": client_id} if client_id else {}),
         name=name,
         client_type=application_model.CLIENT_CONFIDENTIAL,
         authorization_grant_type=application_model.GRANT_CLIENT_CREDENTIALS,

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from egov.demo.dossiers import seed_demo_dossiers
-from egov.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from egov.demo.seed import DEMO_CLIENTS, DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):
@@ -41,3 +41,9 @@ class Command(BaseCommand):
         self.stdout.write("Tài khoản dùng thử (mật khẩu chung: " + DEMO_PASSWORD + "):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:<22} {login.what}")
+        self.stdout.write("Tài khoản kết nối trục liên thông (OAuth2, POST /lgsp/oauth/token/):")
+        for client in DEMO_CLIENTS:
+            self.stdout.write(
+                f"  {client.client_id:<12} / {client.secret:<16} {client.name}: "
+                f"{' '.join(client.scopes)}"
+            )
