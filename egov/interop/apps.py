@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class InteropConfig(AppConfig):
-    """The interconnection axis (LGSP). For now: the outbox that services write to."""
+    """The interconnection bus (LGSP): registry, outbox delivery, message log, adapters to the
+    national systems, inbound calls (docs/ARCHITECTURE.md, "The interconnection bus")."""
 
     name = "egov.interop"
     verbose_name = "Trục liên thông"
