@@ -77,6 +77,7 @@ bench: install-dev
 	$(BIN)/python -m bench.workcal
 	$(BIN)/python -m bench.intake
 	$(BIN)/python -m bench.worklist
+	$(BIN)/python -m bench.outbox
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .mypy_cache .ruff_cache

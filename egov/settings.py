@@ -292,7 +292,13 @@ MOTCUA_LGSP_TIMEOUT_SECONDS = env.float("MOTCUA_LGSP_TIMEOUT_SECONDS", default=1
 MOTCUA_OUTBOX_RETRY_BASE_SECONDS = env.int("MOTCUA_OUTBOX_RETRY_BASE_SECONDS", default=10)
 MOTCUA_OUTBOX_RETRY_CAP_SECONDS = env.int("MOTCUA_OUTBOX_RETRY_CAP_SECONDS", default=900)
 MOTCUA_OUTBOX_RETRY_HOURS = env.int("MOTCUA_OUTBOX_RETRY_HOURS", default=72)
-MOTCUA_OUTBOX_LEASE_SECONDS = env.int("MOTCUA_OUTBOX_LEASE_SECONDS", default=60)
+MOTCUA_OUTBOX_LEASE_SECONDS = env.int("MOTCUA_OUTBOX_LEASE_SECONDS", default=120)
+# A try may take up to four requests (token, call, and both again after a 401): a lease must
+# leave room to start one safely.
+if MOTCUA_OUTBOX_LEASE_SECONDS <= 4 * MOTCUA_LGSP_TIMEOUT_SECONDS + 5:
+    raise ImproperlyConfigured(
+        "MOTCUA_OUTBOX_LEASE_SECONDS must exceed 4 × MOTCUA_LGSP_TIMEOUT_SECONDS + 5."
+    )
 MOTCUA_OUTBOX_BATCH = env.int("MOTCUA_OUTBOX_BATCH", default=50)
 # How many messages of a round a worker sends side by side (each to a different dossier).
 MOTCUA_OUTBOX_CONCURRENCY = env.int("MOTCUA_OUTBOX_CONCURRENCY", default=8)
@@ -312,8 +318,16 @@ MOTCUA_LGSP_PERSONAL_BODIES = env.str("MOTCUA_LGSP_PERSONAL_BODIES", default="di
 if MOTCUA_LGSP_PERSONAL_BODIES not in {"digest", "encrypted"}:
     raise ImproperlyConfigured("MOTCUA_LGSP_PERSONAL_BODIES must be digest or encrypted.")
 MOTCUA_LGSP_LOG_KEY = env.str("MOTCUA_LGSP_LOG_KEY", default="")
-if MOTCUA_LGSP_PERSONAL_BODIES == "encrypted" and not MOTCUA_LGSP_LOG_KEY:
-    raise ImproperlyConfigured("MOTCUA_LGSP_LOG_KEY must be set to keep encrypted bodies.")
+if MOTCUA_LGSP_PERSONAL_BODIES == "encrypted":
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(MOTCUA_LGSP_LOG_KEY.encode())
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            "MOTCUA_LGSP_LOG_KEY must be a Fernet key (32 url-safe base64 bytes) to keep "
+            "encrypted bodies."
+        ) from error
 
 # Inbound calls from connected systems: OAuth2 client credentials (django-oauth-toolkit);
 # the scopes are the inbound services of the registry.
@@ -331,6 +345,8 @@ else:
     # smtp+tls://user:password@host:587, or the console (the default) for a laptop.
     vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("MOTCUA_FROM_EMAIL", default="motcua@localhost")
+# A mail server that hangs must not hold the outbox worker's round past its lease.
+EMAIL_TIMEOUT = env.int("MOTCUA_EMAIL_TIMEOUT_SECONDS", default=15)
 
 LOGGING = {
     "version": 1,

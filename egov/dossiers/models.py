@@ -154,6 +154,9 @@ class Dossier(models.Model):
     digitised = models.BooleanField("đã số hóa", default=False)
     reused = models.BooleanField("tái sử dụng dữ liệu", default=False)
     vneid_verified = models.BooleanField("xác thực VNeID", default=False)
+    # The applicant's ID number, name and birth date, as received, matched the National
+    # Population Database (checked by the intake service, never taken from a form).
+    population_verified = models.BooleanField("đã đối chiếu CSDL quốc gia về dân cư", default=False)
     paid_online = models.BooleanField("thanh toán trực tuyến", default=False)
     # Optimistic locking: a write names the version it read.
     version = models.PositiveIntegerField("phiên bản", default=1)

@@ -292,6 +292,10 @@ class OutboxMessageAdmin(ReadOnlyBusAdmin):
     # The outbox grows with every dossier event: no COUNT(*) of the whole table per page.
     show_full_result_count = False
 
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # A payload may carry personal data: the operators' page opens it, for them only.
+        return [] if policies.can_read_payloads(request.user) else ["payload"]
+
 
 @admin.register(MessageLog)
 class MessageLogAdmin(ReadOnlyBusAdmin):

@@ -211,7 +211,8 @@ def bus_overview(*, now: datetime.datetime) -> BusOverview:
             SystemService.objects.select_related("system").order_by("system__code", "code")
         ),
         portal=portal_sync_summary(),
-        log_rows=MessageLog.objects.count(),
+        # The chain is numbered without gaps: its head's number is its length, uncounted.
+        log_rows=head or 0,
         log_head_seq=head or 0,
     )
 

@@ -1,11 +1,13 @@
 """The connected systems and services a province's deployment starts with (Decree 47/2020
 art. 24: each service published with its owner, version, schema and access policy). The data
-migration installs them on a new database and `registry_install` again whenever asked (seed,
-tests); an administrator edits them in the admin afterwards, and reinstalling never overwrites
-an edit.
+migration installs them on a new database (with its historical models) and `registry_install`
+again whenever asked (seed, tests); an administrator edits them in the admin afterwards, and
+reinstalling never overwrites an edit.
 
 Each service: (code, name, direction, OAuth2 scope for inbound ones, carries personal data).
 """
+
+from typing import Any
 
 SYSTEMS = [
     {
@@ -89,3 +91,27 @@ SYSTEMS = [
         ],
     },
 ]
+
+
+def install(system_model: Any, service_model: Any, health_model: Any) -> int:
+    """Add what is missing, with the models given (current or a migration's); returns how many
+    systems were added. Every system of the list gets its health row."""
+    added = 0
+    for spec in SYSTEMS:
+        fields = {k: v for k, v in spec.items() if k not in {"code", "services"}}
+        system, created = system_model.objects.get_or_create(code=spec["code"], defaults=fields)
+        added += created
+        health_model.objects.get_or_create(system=system)
+        for code, name, direction, scope, personal in spec["services"]:
+            service_model.objects.get_or_create(
+                code=code,
+                defaults={
+                    "system": system,
+                    "name": name,
+                    "direction": direction,
+                    "scope": scope,
+                    "personal_data": personal,
+                    "version": spec["version"],
+                },
+            )
+    return added

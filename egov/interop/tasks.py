@@ -6,7 +6,10 @@ it had work, otherwise when the next message's retry is due (between 5 and 60 se
 Committing an outbox row wakes it (`outbox_kick`), so a new message leaves within a second or
 two. Several workers may run rounds side by side; the outbox's leases keep them apart.
 
-The task table keeps a row per run: prune finished ones from cron
+A round that fails still queues the next one. A worker killed mid-round leaves its task row
+running with no successor: the next outbox commit wakes a new round, and `deliver_outbox
+--kick` (run when a worker starts, and from cron every few minutes in production) restarts
+both chains. The task table keeps a row per run: prune finished ones from cron
 (`manage.py prune_db_task_results`).
 """
 
@@ -31,10 +34,14 @@ _IDLE_MAX = datetime.timedelta(seconds=60)
 
 @task()
 def deliver_outbox() -> int:
-    tried = deliver_due(
-        worker=worker_name(), batch=settings.MOTCUA_OUTBOX_BATCH, max_seconds=_ROUND_SECONDS
-    )
-    _next_round(busy=tried > 0)
+    tried = 0
+    try:
+        tried = deliver_due(
+            worker=worker_name(), batch=settings.MOTCUA_OUTBOX_BATCH, max_seconds=_ROUND_SECONDS
+        )
+    finally:
+        # Even after a failed round (a lock timeout, a bug): the chain must not stop.
+        _next_round(busy=tried > 0)
     return tried
 
 
@@ -43,10 +50,12 @@ def poll_obligations() -> dict[str, Any]:
     """Ask the tax authority about the obligations it was sent, every
     `MOTCUA_TAX_POLL_MINUTES`: a paid one moves its dossier on (its inbound notice, when the
     authority sends one, does it sooner)."""
-    polled = obligations_poll(now=timezone.now())
-    when = timezone.now() + datetime.timedelta(minutes=settings.MOTCUA_TAX_POLL_MINUTES)
-    if not _queued_before(poll_obligations, when):
-        poll_obligations.using(run_after=when).enqueue()
+    try:
+        polled = obligations_poll(now=timezone.now())
+    finally:
+        when = timezone.now() + datetime.timedelta(minutes=settings.MOTCUA_TAX_POLL_MINUTES)
+        if not _queued_before(poll_obligations, when):
+            poll_obligations.using(run_after=when).enqueue()
     return {"checked": polled.checked, "confirmed": list(polled.confirmed)}
 
 

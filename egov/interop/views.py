@@ -36,7 +36,7 @@ from .selectors import (
 )
 from .services import breaker
 from .services.log import body_read
-from .services.outbox import dead_letter_replay
+from .services.outbox import dead_letter_discard, dead_letter_replay
 
 PAGE_SIZE = 50
 # Deeper pages than this are not offered: the admin site filters the log by date instead.
@@ -134,8 +134,8 @@ def health(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dead_letter(request: HttpRequest, message_id: int) -> HttpResponse:
-    """One message in full (its payload may carry personal data), its tries and the
-    messages of the same ordering key waiting behind it."""
+    """One message (its payload, which may carry personal data, for the operators only), its
+    tries and the messages of the same ordering key waiting behind it."""
     _require_viewer(request)
     detail = dead_letter_get(message_id=message_id)
     if detail is None:
@@ -146,7 +146,9 @@ def dead_letter(request: HttpRequest, message_id: int) -> HttpResponse:
         {
             "detail": detail,
             "message": detail.message,
-            "payload": json.dumps(detail.message.payload, ensure_ascii=False, indent=2),
+            "payload": json.dumps(detail.message.payload, ensure_ascii=False, indent=2)
+            if policies.can_read_payloads(request.user)
+            else None,
             "can_operate": policies.can_operate(request.user),
         },
     )
@@ -178,6 +180,32 @@ def replay(request: HttpRequest, message_id: int) -> HttpResponse:
     if request.POST.get("tro_ve") == "chi-tiet":
         return redirect(reverse("interop:dead_letter", args=[message_id]))
     return redirect(reverse("interop:bus") + "#thu-loi")
+
+
+@login_required
+@require_POST
+def discard(request: HttpRequest, message_id: int) -> HttpResponse:
+    """Give up on a dead letter the partner refuses for good (the service asks the policy)."""
+    if not policies.can_operate(request.user):
+        raise PermissionDenied("Chỉ quản trị tỉnh được hủy thông điệp lỗi.")
+    try:
+        message = dead_letter_discard(
+            actor=request.user,  # type: ignore[arg-type]
+            message_id=message_id,
+            reason=request.POST.get("reason", ""),
+        )
+    except OutboxMessage.DoesNotExist as error:
+        raise Http404("Không có thông điệp này.") from error
+    except NotAllowedError as error:
+        raise PermissionDenied(error.message) from error
+    except DomainError as error:
+        messages.error(request, f"Không hủy được: {error.message}")
+    else:
+        messages.success(
+            request,
+            f"Đã hủy thông điệp {message.idempotency_key}; các thông điệp sau nó được gửi tiếp.",
+        )
+    return redirect(reverse("interop:dead_letter", args=[message_id]))
 
 
 def _body(row: Any, *, response: bool, readable: frozenset[str]) -> dict[str, str]:

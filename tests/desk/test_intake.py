@@ -48,6 +48,7 @@ def test_receive_at_the_counter_with_a_scan(desk):
     assert response.status_code == 302
     assert response["Location"].endswith(f"/can-bo/ho-so/{dossier.code}/?in=01")
     assert dossier.status == "received" and dossier.digitised
+    assert not dossier.population_verified  # no population database in these tests
     assert dossier.form_data == {"child_full_name": "Trần Gia Bảo", "child_gender": "male"}
     assert dossier.documents.get().component == "TP02"
     page = desk.get(response["Location"]).content.decode()

@@ -128,6 +128,9 @@ def test_the_outbox_and_the_log_are_read_only_for_everyone(client, staff, traffi
         assert delete.status_code == 403
     assert OutboxMessage.objects.get(pk=message.pk).status == "pending"
     assert MessageLog.objects.filter(pk=row.pk).exists()
+    # The payload (personal data) opens for the operators only.
+    view = client.get(reverse("admin:interop_outboxmessage_change", args=[message.pk]))
+    assert ("payload" in view.content.decode()) == (role == "province_admin")
     # The log row's bodies are read on the operator page, which asks who may open them.
     view = client.get(reverse("admin:interop_messagelog_change", args=[row.pk])).content.decode()
     assert f'href="/can-bo/lien-thong/nhat-ky/{row.seq}/"' in view

@@ -57,7 +57,8 @@ def test_a_received_dossier_reaches_the_national_portal(sim, counter_dossier, cl
     )
     # The payload carries personal data: by default only its digest is kept.
     assert row.body_storage == "digest" and row.request_body == "" and len(row.request_digest) == 64
-    assert log_verify() == (2, None)
+    # The sync, and the applicant checked against the population database at the counter.
+    assert log_verify() == (3, None)
 
 
 def test_steps_reach_the_portal_in_order_once_each(sim, counter_dossier, people, clock):
@@ -165,7 +166,7 @@ def test_a_worker_that_dies_after_the_partner_applied_a_message_loses_nothing(
     ]
     dvcqg.send(message)  # the partner applies it; the worker dies before settling
     assert not deliver(clock, worker="w2")  # still leased: nobody sends it twice at once
-    clock.now += datetime.timedelta(minutes=2)
+    clock.now += datetime.timedelta(minutes=3)
     assert deliver(clock, worker="w2") == 2  # that one, and the applicant's notice
     received = sim.received()
     assert received["requests"] == 2 and received["effects"] == {message.idempotency_key: 1}
@@ -188,3 +189,46 @@ def test_verify_log_reports_a_tampered_row(sim, counter_dossier, people, clock):
     MessageLog.objects.filter(seq=1).delete()  # one in the middle of what is left
     with pytest.raises(Exception, match="#2: liên kết"):
         call_command("verify_log")
+
+
+def test_a_refused_dead_letter_is_discarded_and_its_dossier_goes_on(
+    sim, counter_dossier, people, staff, clock, client
+):
+    admin = staff("quantri", PROVINCE, "province_admin")
+    first = portal_messages().get()
+    first.payload["NgayTiepNhan"] = "16/11/2026"  # refused by the portal, for good
+    first.save(update_fields=["payload"])
+    deliver(clock)
+    act(counter_dossier, "transfer", people["desk"])
+    deliver(clock)
+    assert list(portal_messages().values_list("status", "attempts")) == [
+        ("dead", 1),
+        ("pending", 0),  # waits behind the dead letter
+    ]
+    client.force_login(people["auditor"])
+    url = f"/can-bo/lien-thong/thu-loi/{first.pk}/huy/"
+    assert client.post(url, {"reason": "Sai định dạng"}).status_code == 403
+    client.force_login(admin)
+    assert client.post(url, {"reason": ""}).status_code == 302  # a reason is needed
+    assert portal_messages().first().status == "dead"
+    client.post(url, {"reason": "Định dạng ngày cũ, cổng từ chối"})
+    first.refresh_from_db()
+    assert first.status == "discarded" and "quantri" in first.last_error
+    deliver(clock)
+    assert list(portal_messages().values_list("status", flat=True)) == ["discarded", "delivered"]
+
+
+def test_dossiers_from_before_the_bus_are_synced_whole(sim, counter_dossier, people, clock):
+    act(counter_dossier, "transfer", people["desk"])
+    # As a dossier received before the bus: no sync record, nothing in the outbox.
+    OutboxMessage.objects.all().delete()
+    PortalSync.objects.all().delete()
+    call_command("portal_resync")
+    (message,) = portal_messages()
+    assert [s["TrangThai"] for s in message.payload["QuaTrinhXuLy"]] == [1, 2, 4]
+    call_command("portal_resync")  # again: nothing more
+    assert portal_messages().count() == 1
+    while deliver(clock):
+        pass
+    assert sim.received()["dossiers"][counter_dossier.code]["TrangThaiHoSo"] == 4
+    assert PortalSync.objects.get(dossier=counter_dossier).state == "synced"

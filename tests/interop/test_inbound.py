@@ -19,6 +19,7 @@ from django.test import Client
 from oauth2_provider.models import AccessToken
 
 from egov.dossiers.models import Dossier, DossierEvent
+from egov.dossiers.services import dossier_perform
 from egov.interop.inbound import services
 from egov.interop.inbound.services import connection_account_create
 from egov.interop.models import (
@@ -628,7 +629,8 @@ def test_the_message_log_verifies_after_a_day_of_calls(tax, portal, awaiting, cl
         ("thue.payment.notify", 200),
         ("thue.payment.notify", 409),
     ]
-    assert log_verify() == (9, None)
+    # The nine calls, and the applicant's check against the population database at intake.
+    assert log_verify() == (10, None)
 
 
 # ----------------------------------------------------------------------------- the command
@@ -733,3 +735,18 @@ def test_concurrent_notices_with_one_key_apply_once(caller, awaiting):
     assert len(confirmations(dossier)) == 1
     assert InboundReplay.objects.count() == 1
     assert_log_intact()
+
+
+def test_a_payment_the_poll_confirmed_first_is_answered_as_applied(tax, awaiting):
+    # The worker's poll read the payment from the tax authority before its notice came in.
+    dossier_perform(
+        key=awaiting.code,
+        action="confirm_obligation",
+        actor=None,
+        version=awaiting.version,
+        note="Cơ quan thuế xác nhận đã nộp",
+        payment_reference="TT-2026-000123",
+    )
+    answer = tax.pay(payment(awaiting))
+    assert answer.status_code == 200 and answer.json()["error_code"] == "0"
+    assert len(confirmations(awaiting)) == 1

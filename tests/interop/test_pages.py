@@ -143,7 +143,9 @@ def test_an_auditor_reads_but_may_not_replay(client, dead, people):
     dead.refresh_from_db()
     assert (dead.status, dead.replays) == ("dead", 0)
     detail = client.get(reverse("interop:dead_letter", args=[dead.pk])).content.decode()
-    assert "Nguyễn Thị Ánh Tuyết" in detail  # the payload: auditors may read it
+    assert dead.idempotency_key in detail
+    # The payload carries the applicant's personal data: for the operators only.
+    assert "Nguyễn Thị Ánh Tuyết" not in detail and "chỉ quản trị tỉnh xem được" in detail
     assert "gui-lai" not in detail
 
 

@@ -289,6 +289,10 @@ def _shifted(
 
 def _confirm_obligation(context: ActionContext) -> None:
     dossier = context.dossier
+    # The tax authority's transaction reference, when it reported the payment: its notice and
+    # the poll both look for it, so one payment confirms once.
+    if reference := str(context.params.get("payment_reference") or ""):
+        context.payload["payment_reference"] = reference
     paused_at = dossier.paused_at or context.now
     # The time waiting for the applicant to pay is not the agency's: the original due time
     # (what on-time figures use) and the current step's due time move with the due time.

@@ -12,10 +12,11 @@ from django.utils import timezone
 from egov.catalog.models import Procedure
 from egov.catalog.rules import form_data_problems
 from egov.catalog.selectors import procedure_in_force
-from egov.core.errors import NotAllowedError
+from egov.core.errors import DomainError, NotAllowedError
 from egov.core.files import check_upload
 from egov.core.identifiers import personal_id_problem, phone_problem, tax_code_problem
 from egov.core.text import fold
+from egov.interop.services.population import person_verify
 from egov.orgs.models import SERVICE_CENTER_KINDS, Agency, AgencyKind, Role
 from egov.orgs.selectors import agency_get, memberships_of
 
@@ -134,7 +135,33 @@ def _check_channel(procedure: Procedure, channel: str, return_method: str) -> No
         )
 
 
-@transaction.atomic(durable=True)
+def population_check(*, actor: User, applicant: Applicant) -> bool:
+    """Whether a citizen applicant, exactly as they will be recorded (ID number, name, birth
+    date), is in the National Population Database. Asked of the partner synchronously, so
+    call it before any transaction opens: no row lock is held while the partner thinks, and
+    the message log row stays whatever becomes of the intake.
+
+    False without asking when the applicant is not a citizen, lacks an ID number or a birth
+    date, or would be refused anyway; False when the check cannot be made (partner down, its
+    breaker open, an actor who may not look people up): the intake goes on unverified."""
+    if (
+        applicant.type != ApplicantType.CITIZEN
+        or not applicant.id_number
+        or applicant.birth_date is None
+        or _applicant_problems(applicant)
+    ):
+        return False
+    try:
+        return person_verify(
+            actor=actor,
+            id_number=applicant.id_number,
+            full_name=applicant.name,
+            birth_date=applicant.birth_date,
+        )
+    except DomainError:
+        return False
+
+
 def dossier_create(
     *,
     actor: User,
@@ -147,18 +174,24 @@ def dossier_create(
     submitter: Submitter | None = None,
     receive: bool = True,
 ) -> Dossier:
-    """A new dossier (see `create_dossier`), in its own transaction."""
-    return create_dossier(
-        actor=actor,
-        procedure_code=procedure_code,
-        channel=channel,
-        applicant=applicant,
-        return_method=return_method,
-        form_data=form_data,
-        agency_code=agency_code,
-        submitter=submitter,
-        receive=receive,
-    )
+    """A new dossier (see `create_dossier`), in its own transaction. A dossier taken in at a
+    desk (counter, postal) has its applicant checked against the National Population
+    Database first, outside the transaction (`population_check`); an online one relies on
+    the citizen's VNeID sign-in instead."""
+    verified = channel != Channel.ONLINE and population_check(actor=actor, applicant=applicant)
+    with transaction.atomic(durable=True):
+        return create_dossier(
+            actor=actor,
+            procedure_code=procedure_code,
+            channel=channel,
+            applicant=applicant,
+            return_method=return_method,
+            form_data=form_data,
+            agency_code=agency_code,
+            submitter=submitter,
+            receive=receive,
+            population_verified=verified,
+        )
 
 
 def create_dossier(
@@ -172,11 +205,15 @@ def create_dossier(
     agency_code: str | None = None,
     submitter: Submitter | None = None,
     receive: bool = True,
+    population_verified: bool = False,
 ) -> Dossier:
     """A new dossier. At a desk (counter, postal) the reception officer receives it at once,
     unless `receive=False`: then it stays `submitted` for the officer to ask for a supplement
     (Mẫu 02) or refuse it (Mẫu 03) instead. Online it waits as `submitted`, known by its
-    reference, for the desk to check it."""
+    reference, for the desk to check it.
+
+    `population_verified` is what `population_check` answered for this very `applicant`
+    before the caller's transaction opened; never a flag an interface passes along."""
     problems = _applicant_problems(applicant)
     if problems:
         raise DossierRuleError(
@@ -209,6 +246,7 @@ def create_dossier(
         applicant_email=applicant.email,
         applicant_ward_code=applicant.ward_code,
         applicant_street=applicant.street,
+        population_verified=population_verified,
         submitter_name=submitter.name if submitter else "",
         submitter_id_number=submitter.id_number if submitter else "",
         submitter_phone=submitter.phone if submitter else "",
@@ -263,7 +301,14 @@ def counter_intake(
 ) -> Dossier:
     """The counter's one flow, whole or not at all: the dossier, the scans of its papers, and
     the desk's decision (receive, ask for a supplement, refuse). A bad file or a missing
-    reason leaves nothing behind, neither a dossier nor a file."""
+    reason leaves nothing behind, neither a dossier nor a file.
+
+    Before the transaction opens, the applicant as submitted here is checked against the
+    National Population Database (`population_check`): the dossier is marked
+    `population_verified` only when the ID number, name and birth date being recorded match
+    it. An earlier look-up on the form proves nothing (the officer may have changed a field
+    since, and the browser is not trusted), and a partner that is down or refuses the check
+    leaves the dossier unverified without stopping the intake."""
     if decision not in {"receive", "request_supplement", "refuse"}:
         raise DossierRuleError("Quyết định tiếp nhận không hợp lệ.", code="bad_decision")
     max_bytes = settings.MOTCUA_UPLOAD_MAX_MB * 1024 * 1024
@@ -271,6 +316,7 @@ def counter_intake(
         (file, check_upload(file.stream, name=file.name, size=file.size, max_bytes=max_bytes))
         for file in files
     ]
+    verified = population_check(actor=actor, applicant=applicant)
     stored: list[str] = []
     try:
         with transaction.atomic(durable=True):
@@ -284,6 +330,7 @@ def counter_intake(
                 agency_code=agency_code,
                 submitter=submitter,
                 receive=decision == "receive",
+                population_verified=verified,
             )
             key = dossier.code or str(dossier.reference)
             for file, result in checked:

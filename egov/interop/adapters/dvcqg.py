@@ -96,7 +96,11 @@ def event_payload(event: DossierEvent, *, since_seq: int) -> dict[str, Any]:
             if dossier.applicant_id_number
             else []
         ),
-        "DSKetNoiCSDL": [],
+        # ⚠️ The portal has not published this list's format: a best guess, to be checked
+        # against the national portal's integration document before going live.
+        "DSKetNoiCSDL": [{"MaCSDL": "CSDLDC", "TenCSDL": "Cơ sở dữ liệu quốc gia về dân cư"}]
+        if dossier.population_verified
+        else [],
         "TaiLieuNop": [
             {
                 "TepDinhKemId": str(document.uuid),

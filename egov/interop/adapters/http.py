@@ -44,6 +44,9 @@ class Attempt:
     duration_ms: int
     request: bytes
     response: bytes
+    # False when the try failed on our side before the partner was reached or asked: the
+    # partner's circuit breaker does not hear of it.
+    from_partner: bool = True
 
 
 @dataclass(frozen=True)
@@ -131,13 +134,13 @@ def call(
                 break
         assert response is not None  # noqa: S101 - the loop ran at least once
     except NotConfiguredError:
-        return _failed(request, started, "Chưa cấu hình địa chỉ hệ thống này.")
+        return _failed(request, started, "Chưa cấu hình địa chỉ hệ thống này.", partner=False)
     except (httpx.HTTPError, ValueError, KeyError) as error:
         return _failed(request, started, f"{type(error).__name__}: {error}")
     return _sorted(request, response, started)
 
 
-def _failed(request: bytes, started: float, error: str) -> Answer:
+def _failed(request: bytes, started: float, error: str, *, partner: bool = True) -> Answer:
     return Answer(
         Attempt(
             outcome="retry",
@@ -147,6 +150,7 @@ def _failed(request: bytes, started: float, error: str) -> Answer:
             duration_ms=_ms(started),
             request=request,
             response=b"",
+            from_partner=partner,
         ),
         None,
     )

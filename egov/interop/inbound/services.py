@@ -17,7 +17,7 @@ from egov.core.templatetags.vn_format import thousands
 from egov.dossiers.errors import StaleVersionError
 from egov.dossiers.lifecycle import NATIONAL_CODE, Action, IllegalActionError, Status
 from egov.dossiers.models import Dossier
-from egov.dossiers.selectors import dossier_events, dossier_public_get
+from egov.dossiers.selectors import dossier_public_get
 from egov.dossiers.services import dossier_perform
 
 from ..models import (
@@ -29,6 +29,7 @@ from ..models import (
     MessageLog,
 )
 from ..services.log import Exchange, digest, log_append
+from ..services.tax import confirmed_for_reference
 from .calls import PAYMENT_SERVICE, InboundCall, encode
 from .errors import ConnectionAccountError, DataIncorrectError
 from .selectors import inbound_scopes
@@ -190,35 +191,25 @@ def _confirm(payment: TaxPayment) -> Dossier:
                 actor=None,
                 version=dossier.version,
                 note=_note(payment),
+                payment_reference=payment.reference,
             )
         except (StaleVersionError, IllegalActionError):
             continue  # it changed since we read it (a concurrent notice, an officer)
     raise DataIncorrectError("Hồ sơ đang được cập nhật liên tục; hãy gửi lại sau ít phút.")
 
 
-def _marker(reference: str) -> str:
-    # References are [A-Za-z0-9._/-] (the API checks): ")" ends one, so none is another's prefix.
-    return f"mã tham chiếu {reference})"
-
-
 def _note(payment: TaxPayment) -> str:
     paid_at = timezone.localtime(payment.paid_at)
     return (
         f"Cơ quan thuế báo đã nộp {thousands(payment.amount)} đồng lúc {paid_at:%H:%M} "
-        f"ngày {paid_at:%d/%m/%Y} (chứng từ {payment.voucher}, {_marker(payment.reference)}"
+        f"ngày {paid_at:%d/%m/%Y} (chứng từ {payment.voucher}, mã tham chiếu {payment.reference})"
     )
 
 
 def _confirmed_for(dossier: Dossier, reference: str) -> bool:
-    """Whether the system already confirmed an obligation of this dossier for this payment.
-    Compared in Python: SQLite's LIKE ignores case, references do not."""
-    notes = (
-        dossier_events(dossier=dossier)
-        .filter(action=Action.CONFIRM_OBLIGATION, actor__isnull=True)
-        .values_list("note", flat=True)
-    )
-    marker = _marker(reference)
-    return any(marker in note for note in notes)
+    """Whether the system already confirmed an obligation of this dossier for this payment
+    (by this notice or by the poll: both record the reference in the event)."""
+    return confirmed_for_reference(dossier=dossier, reference=reference)
 
 
 # ----------------------------------------------------------------------------- accounts

@@ -3,30 +3,16 @@
 
 from django.db import migrations
 
-# The registry as this deployment's code defines it; the data only, no current model.
-from egov.interop.standard_registry import SYSTEMS
+# The registry as this deployment's code defines it, installed with this migration's models.
+from egov.interop.standard_registry import install
 
 
 def add_systems(apps, schema_editor):
-    ConnectedSystem = apps.get_model("interop", "ConnectedSystem")
-    SystemService = apps.get_model("interop", "SystemService")
-    SystemHealth = apps.get_model("interop", "SystemHealth")
-    for spec in SYSTEMS:
-        fields = {k: v for k, v in spec.items() if k not in {"code", "services"}}
-        system, _ = ConnectedSystem.objects.get_or_create(code=spec["code"], defaults=fields)
-        SystemHealth.objects.get_or_create(system=system)
-        for code, name, direction, scope, personal in spec["services"]:
-            SystemService.objects.get_or_create(
-                code=code,
-                defaults={
-                    "system": system,
-                    "name": name,
-                    "direction": direction,
-                    "scope": scope,
-                    "personal_data": personal,
-                    "version": spec["version"],
-                },
-            )
+    install(
+        apps.get_model("interop", "ConnectedSystem"),
+        apps.get_model("interop", "SystemService"),
+        apps.get_model("interop", "SystemHealth"),
+    )
 
 
 def retire_legacy_rows(apps, schema_editor):

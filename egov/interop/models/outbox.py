@@ -4,7 +4,7 @@ that caused it, and delivered later, at least once, by a worker (DESIGN "How dat
 A message names the connected system it goes to and the service (`topic`) it calls. Messages
 that share an `ordering_key` (one dossier's) are delivered one after the other, in the order
 they were written: a later one waits while an earlier one is not delivered, even a dead one,
-until a person replays or the earlier one gets through.
+until it gets through, or a person replays it or discards it.
 """
 
 from django.db import models
@@ -15,6 +15,8 @@ class OutboxStatus(models.TextChoices):
     PENDING = "pending", "Chờ gửi"
     DELIVERED = "delivered", "Đã gửi"
     DEAD = "dead", "Gửi lỗi, cần xử lý"
+    # A dead letter a person decided not to send (the partner refuses it for good).
+    DISCARDED = "discarded", "Đã hủy, không gửi"
 
 
 class OutboxMessage(models.Model):

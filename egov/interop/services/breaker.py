@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
+from ..adapters.http import Attempt
 from ..models import BreakerState, ConnectedSystem, SystemHealth
 
 
@@ -91,14 +92,24 @@ def record_failure(*, system: str, now: datetime.datetime, error: str) -> None:
         health.last_error = error[:2000]
         health.save(update_fields=["consecutive_failures", "last_failure_at", "last_error"])
         health.refresh_from_db(fields=["consecutive_failures"])
-        if (
-            health.breaker == BreakerState.HALF_OPEN
-            or health.consecutive_failures >= settings.MOTCUA_BREAKER_FAILURES
+        # Failures of calls already under way when it opened do not open it again, longer.
+        if health.breaker == BreakerState.HALF_OPEN or (
+            health.breaker == BreakerState.CLOSED
+            and health.consecutive_failures >= settings.MOTCUA_BREAKER_FAILURES
         ):
             health.trips += 1
             health.breaker = BreakerState.OPEN
             health.breaker_until = now + _cooldown(health.trips)
             health.save(update_fields=["trips", "breaker", "breaker_until"])
+
+
+def record_attempt(*, system: str, now: datetime.datetime, attempt: Attempt) -> None:
+    if not attempt.from_partner:
+        return  # our own fault (a payload we could not build, no adapter): not the partner's
+    if attempt.outcome == "retry":
+        record_failure(system=system, now=now, error=attempt.error)
+    else:
+        record_answer(system=system, now=now, duration_ms=attempt.duration_ms)
 
 
 def health_ensure() -> None:

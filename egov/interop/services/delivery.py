@@ -23,15 +23,16 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from egov.notifications.delivery import applicant_notice_send
+from egov.notifications.models import StaffNotification
 from egov.notifications.services import province_admins_notify
 
 from .. import registry_snapshot
 from ..adapters import civil_status, dvcqg, tax
 from ..adapters.http import Attempt
-from ..models import LogOutcome, OutboxMessage, OutboxStatus
+from ..models import OutboxMessage, OutboxStatus
 from . import breaker, portal
-from .log import Exchange, log_append
-from .outbox import backoff, claim_due, lease_release
+from .log import attempt_log, log_head_lock
+from .outbox import backoff, claim_due, lease_release, try_margin
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +118,8 @@ def _route(message: OutboxMessage) -> Route:
 
 
 def _unrouted(message: OutboxMessage) -> Attempt:
-    return Attempt("rejected", None, "", f"Không có bộ chuyển cho {message.topic}", 0, b"", b"")
+    error = f"Không có bộ chuyển cho {message.topic}"
+    return Attempt("rejected", None, "", error, 0, b"", b"", from_partner=False)
 
 
 _UNROUTED = Route(send=_unrouted)
@@ -132,15 +134,15 @@ def _send_in_thread(message: OutboxMessage, now: Callable[[], datetime.datetime]
 
 def _send(message: OutboxMessage, now: Callable[[], datetime.datetime]) -> Attempt | None:
     """One try, or None when too little of the lease is left to try safely."""
-    margin = datetime.timedelta(seconds=settings.MOTCUA_LGSP_TIMEOUT_SECONDS + 5)
-    if message.leased_until is None or message.leased_until - now() <= margin:
+    if message.leased_until is None or message.leased_until - now() <= try_margin():
         return None  # a try that could outlast the lease might run beside another worker's
     try:
         return _route(message).send(message)
     except Exception as error:
         # A bug in building the payload must not stop the worker; the message waits.
         logger.exception("delivering outbox message %s failed", message.pk)
-        return Attempt("retry", None, "", f"{type(error).__name__}: {error}", 0, b"", b"")
+        text = f"{type(error).__name__}: {error}"
+        return Attempt("retry", None, "", text, 0, b"", b"", from_partner=False)
 
 
 def attempt_settle(
@@ -158,37 +160,40 @@ def attempts_settle(
     message, or None if this worker no longer held it (its lease ran out and another worker
     took over; the exchange is still logged)."""
     settled: list[OutboxMessage | None] = []
+    # Systems whose health already says "answered" in this transaction: one write is enough
+    # until one of them fails again.
+    answered: set[str] = set()
     with transaction.atomic():
         locked = OutboxMessage.objects.select_for_update().in_bulk([pk for pk, _ in attempts])
+        # Every writer takes the log's head before any system's health row (log_append, then
+        # the breaker), so two settling workers never wait for each other in a circle.
+        log_head_lock()
         for message_id, attempt in attempts:
-            settled.append(_settle(locked[message_id], worker=worker, attempt=attempt, now=now))
+            message = locked[message_id]
+            if not attempt.from_partner:
+                pass
+            elif attempt.outcome == "retry":
+                breaker.record_attempt(system=message.system, now=now, attempt=attempt)
+                answered.discard(message.system)
+            elif message.system not in answered:
+                breaker.record_attempt(system=message.system, now=now, attempt=attempt)
+                answered.add(message.system)
+            settled.append(_settle(message, worker=worker, attempt=attempt, now=now))
     return settled
 
 
 def _settle(
     message: OutboxMessage, *, worker: str, attempt: Attempt, now: datetime.datetime
 ) -> OutboxMessage | None:
-    log_append(
-        Exchange(
-            direction="out",
-            system=message.system,
-            service=message.topic,
-            party=OUR_PARTY,
-            request=attempt.request,
-            response=attempt.response,
-            status=attempt.status,
-            code=attempt.code,
-            duration_ms=attempt.duration_ms,
-            outcome=_log_outcome(attempt.outcome),
-            idempotency_key=message.idempotency_key,
-            outbox_id=message.pk,
-        ),
+    attempt_log(
+        attempt,
+        system=message.system,
+        service=message.topic,
+        party=OUR_PARTY,
         at=now,
+        idempotency_key=message.idempotency_key,
+        outbox_id=message.pk,
     )
-    if attempt.outcome == "retry":
-        breaker.record_failure(system=message.system, now=now, error=attempt.error)
-    else:
-        breaker.record_answer(system=message.system, now=now, duration_ms=attempt.duration_ms)
     if message.lease_owner != worker or message.status != OutboxStatus.PENDING:
         return None
     route = ROUTES.get(message.topic)
@@ -205,7 +210,7 @@ def _settle(
         fields += ["dead_at"]
         if route is not None and route.died is not None:
             route.died(message, now)
-        _alert_dead(message)
+        _alert_dead(message, now)
     else:
         message.next_attempt_at = now + backoff(message.attempts)
         fields += ["next_attempt_at"]
@@ -217,17 +222,21 @@ def _budget() -> datetime.timedelta:
     return datetime.timedelta(hours=settings.MOTCUA_OUTBOX_RETRY_HOURS)
 
 
-def _log_outcome(outcome: str) -> str:
-    return {"ok": LogOutcome.OK, "retry": LogOutcome.RETRY}.get(outcome, LogOutcome.REJECTED)
+# While a system's messages keep dying (a long outage), one alert an hour is enough.
+_ALERT_QUIET = datetime.timedelta(hours=1)
 
 
-def _alert_dead(message: OutboxMessage) -> None:
+def _alert_dead(message: OutboxMessage, now: datetime.datetime) -> None:
+    title = f"Thông điệp gửi {message.system} không thành công"
+    if StaffNotification.objects.filter(title=title, created_at__gte=now - _ALERT_QUIET).exists():
+        return  # the operator page lists every dead letter
     province_admins_notify(
-        title=f"Thông điệp gửi {message.system} không thành công",
+        title=title,
         body=(
             f"Thông điệp {message.topic} ({message.idempotency_key}) đã được chuyển vào danh "
             f"sách gửi lỗi sau {message.attempts} lần gửi. Lỗi cuối: "
-            f"{message.last_error or 'không rõ'}. Các thông điệp sau nó của cùng hồ sơ đang chờ."
+            f"{message.last_error or 'không rõ'}. Các thông điệp sau nó của cùng hồ sơ đang chờ. "
+            "Thông điệp lỗi khác của hệ thống này trong một giờ tới không được báo riêng."
         ),
         link=f"/can-bo/lien-thong/thu-loi/{message.pk}/",
     )

@@ -18,7 +18,8 @@ from django.db import transaction
 from egov.core.hashchain import GENESIS, Break, entry_hash, verify
 
 from .. import registry_snapshot
-from ..models import BodyStorage, LogHead, MessageLog
+from ..adapters.http import Attempt
+from ..models import BodyStorage, LogHead, LogOutcome, MessageLog
 
 # A body longer than this is kept by its digest only: the log is a record, not an archive.
 _BODY_LIMIT = 64 * 1024
@@ -69,12 +70,18 @@ def body_read(row: MessageLog, *, response: bool = False) -> str:
     return kept
 
 
+def log_head_lock() -> LogHead:
+    """Hold the chain's head for the rest of the caller's transaction."""
+    head, _ = LogHead.objects.select_for_update().get_or_create(pk=1)
+    return head
+
+
 def log_append(exchange: Exchange, *, at: datetime.datetime) -> MessageLog:
     """Append one row to the chain. Runs inside the caller's transaction (the delivery's
     outcome, an inbound call's effect) or its own."""
     storage = _storage_for(exchange.service)
     with transaction.atomic():
-        head, _ = LogHead.objects.select_for_update().get_or_create(pk=1)
+        head = log_head_lock()
         row = MessageLog(
             seq=head.seq + 1,
             at=at,
@@ -102,44 +109,81 @@ def log_append(exchange: Exchange, *, at: datetime.datetime) -> MessageLog:
     return row
 
 
+def attempt_log(
+    attempt: Attempt,
+    *,
+    system: str,
+    service: str,
+    party: str,
+    at: datetime.datetime,
+    idempotency_key: str = "",
+    outbox_id: int | None = None,
+) -> MessageLog:
+    """Append the row of one outbound try (an outbox delivery or a call someone waits for)."""
+    return log_append(
+        Exchange(
+            direction="out",
+            system=system,
+            service=service,
+            party=party,
+            request=attempt.request,
+            response=attempt.response,
+            status=attempt.status,
+            code=attempt.code,
+            duration_ms=attempt.duration_ms,
+            outcome=_OUTCOMES.get(attempt.outcome, LogOutcome.REJECTED),
+            idempotency_key=idempotency_key,
+            outbox_id=outbox_id,
+        ),
+        at=at,
+    )
+
+
+_OUTCOMES = {"ok": LogOutcome.OK, "retry": LogOutcome.RETRY}
+
+
 @dataclass(frozen=True)
 class LogProblem:
     seq: int | None
     reason: str
 
 
-def _chain() -> Iterator[tuple[str, str, dict[str, object]]]:
-    for row in MessageLog.objects.order_by("seq").iterator(chunk_size=2000):
+def _chain(upto: int) -> Iterator[tuple[str, str, dict[str, object]]]:
+    rows = MessageLog.objects.filter(seq__lte=upto).order_by("seq")
+    for row in rows.iterator(chunk_size=2000):
         yield row.prev_hash, row.hash, row.chained_content()
 
 
 def log_verify() -> tuple[int, LogProblem | None]:
-    """Walk the whole chain: how many rows, and the first problem found (None if intact).
+    """Walk the chain up to its head as it stands when the check starts (rows appended
+    meanwhile are left for the next check): how many rows, and the first problem found.
 
     Finds a row changed (its hash no longer covers it), a row removed (the next one's link
     breaks) and rows cut off the end (the head names a later row than the last)."""
-    count = MessageLog.objects.count()
+    head = LogHead.objects.filter(pk=1).first()
+    upto = head.seq if head is not None else 0
     seqs: list[int] = []
 
     def remembered() -> Iterator[tuple[str, str, dict[str, object]]]:
-        for entry in _chain():
+        for entry in _chain(upto):
             seqs.append(int(str(entry[2]["seq"])))
             yield entry
 
     broken: Break | None = verify(remembered())
     if broken is not None:
-        return count, LogProblem(seqs[broken.position], broken.reason)
-    head = LogHead.objects.filter(pk=1).first()
-    last_seq, last_hash = (seqs[-1], _last_hash()) if seqs else (0, "")
+        return len(seqs), LogProblem(seqs[broken.position], broken.reason)
+    last_seq = seqs[-1] if seqs else 0
+    last_hash = _last_hash(upto) if seqs else ""
     if head is not None and (head.seq, head.hash or "") != (last_seq, last_hash):
-        return count, LogProblem(
+        return len(seqs), LogProblem(
             last_seq, f"nhật ký bị cắt: bản ghi cuối là #{last_seq}, đầu chuỗi ghi #{head.seq}"
         )
-    if seqs and seqs != list(range(1, len(seqs) + 1)):
+    if seqs != list(range(1, len(seqs) + 1)):
         missing = next(n for n, s in enumerate(seqs, start=1) if n != s)
-        return count, LogProblem(missing, "thiếu bản ghi trong chuỗi")
-    return count, None
+        return len(seqs), LogProblem(missing, "thiếu bản ghi trong chuỗi")
+    return len(seqs), None
 
 
-def _last_hash() -> str:
-    return MessageLog.objects.order_by("-seq").values_list("hash", flat=True).first() or ""
+def _last_hash(upto: int) -> str:
+    rows = MessageLog.objects.filter(seq__lte=upto).order_by("-seq")
+    return rows.values_list("hash", flat=True).first() or ""

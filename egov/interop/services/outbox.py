@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from egov.core.errors import DomainError, NotAllowedError
@@ -26,6 +26,10 @@ from ..models import OutboxMessage, OutboxStatus
 from . import breaker
 
 logger = logging.getLogger(__name__)
+
+
+# Messages that no longer hold back the later ones of their ordering key.
+CLOSED = (OutboxStatus.DELIVERED, OutboxStatus.DISCARDED)
 
 
 class OutboxReplayError(DomainError):
@@ -88,7 +92,7 @@ def claim_due(*, worker: str, now: datetime.datetime, limit: int) -> list[Outbox
             return []
         earlier_open = OutboxMessage.objects.filter(
             ordering_key=OuterRef("ordering_key"), id__lt=OuterRef("id")
-        ).exclude(status=OutboxStatus.DELIVERED)
+        ).exclude(status__in=CLOSED)
         candidates = list(
             OutboxMessage.objects.filter(
                 status=OutboxStatus.PENDING,
@@ -119,10 +123,18 @@ def claim_due(*, worker: str, now: datetime.datetime, limit: int) -> list[Outbox
 
 
 def lease_release(*, worker: str, ids: list[int]) -> None:
-    """Give back messages claimed but not tried (the lease was too short to try them safely)."""
+    """Give back messages claimed but not tried (too little of the lease was left to try them
+    safely): the claim's count of the attempt is taken back too."""
     OutboxMessage.objects.filter(
         id__in=ids, lease_owner=worker, status=OutboxStatus.PENDING
-    ).update(leased_until=None, lease_owner="")
+    ).update(leased_until=None, lease_owner="", attempts=F("attempts") - 1)
+
+
+def try_margin() -> datetime.timedelta:
+    """The longest one try may take: a token and the request, and on a 401 a fresh token and
+    the request again, each up to the time-out, and a little slack. A try is started only with
+    more lease than that left, so it never runs beside another worker's."""
+    return datetime.timedelta(seconds=4 * settings.MOTCUA_LGSP_TIMEOUT_SECONDS + 5)
 
 
 def backoff(attempts: int) -> datetime.timedelta:
@@ -151,6 +163,31 @@ def dead_letter_replay(*, actor: User, message_id: int) -> OutboxMessage:
     message.save(
         update_fields=["status", "next_attempt_at", "retry_from", "attempts", "dead_at", "replays"]
     )
+    if settings.MOTCUA_OUTBOX_KICK:
+        transaction.on_commit(_kick)
+    return message
+
+
+@transaction.atomic(durable=True)
+def dead_letter_discard(*, actor: User, message_id: int, reason: str) -> OutboxMessage:
+    """A province administrator gives up on a dead letter the partner refuses for good (a
+    replay would send the same refused payload): the later messages of its dossier go on.
+    Who, when and why stay on the message."""
+    if not org_policies.is_province_admin(actor):
+        raise NotAllowedError("Chỉ quản trị tỉnh được hủy thông điệp lỗi.")
+    reason = reason.strip()
+    if not reason:
+        raise OutboxReplayError("Cần ghi lý do hủy thông điệp.")
+    message = OutboxMessage.objects.select_for_update().get(pk=message_id)
+    if message.status != OutboxStatus.DEAD:
+        raise OutboxReplayError("Thông điệp này không nằm trong danh sách gửi lỗi.")
+    moment = timezone.localtime()
+    message.status = OutboxStatus.DISCARDED
+    message.last_error = (
+        f"Hủy bởi {actor.get_username()} lúc {moment:%H:%M %d/%m/%Y}: {reason[:500]}\n"
+        f"{message.last_error}"
+    )[:4000]
+    message.save(update_fields=["status", "last_error"])
     if settings.MOTCUA_OUTBOX_KICK:
         transaction.on_commit(_kick)
     return message

@@ -30,9 +30,8 @@ from egov.orgs.selectors import memberships_of
 from ..adapters import http
 from ..adapters import population as adapter
 from ..adapters.population import PersonMismatchError, PersonNotFoundError, PersonRecord
-from ..models import LogOutcome
 from . import breaker
-from .log import Exchange, log_append
+from .log import attempt_log
 
 Actor = AbstractBaseUser | AnonymousUser
 
@@ -81,10 +80,6 @@ def _may_call(system: str, now: datetime.datetime) -> bool:
     return False
 
 
-def _outcome(outcome: str) -> str:
-    return {"ok": LogOutcome.OK, "retry": LogOutcome.RETRY}.get(outcome, LogOutcome.REJECTED)
-
-
 def synchronous_call(
     *,
     system: str,
@@ -104,25 +99,10 @@ def synchronous_call(
         raise PartnerUnavailableError(unavailable)
     answer = send()
     attempt = answer.attempt
-    log_append(
-        Exchange(
-            direction="out",
-            system=system,
-            service=service,
-            party=party,
-            request=attempt.request,
-            response=attempt.response,
-            status=attempt.status,
-            code=attempt.code,
-            duration_ms=attempt.duration_ms,
-            outcome=_outcome(attempt.outcome),
-        ),
-        at=now,
-    )
+    attempt_log(attempt, system=system, service=service, party=party, at=now)
+    breaker.record_attempt(system=system, now=now, attempt=attempt)
     if attempt.outcome == "retry":
-        breaker.record_failure(system=system, now=now, error=attempt.error)
         raise PartnerUnavailableError(unavailable)
-    breaker.record_answer(system=system, now=now, duration_ms=attempt.duration_ms)
     return answer
 
 

@@ -3,11 +3,12 @@ dossier event, and per dossier the last event queued and the last one the portal
 
 import datetime
 
-from django.db.models import F
+from django.db import transaction
+from django.db.models import F, Q
 from django.db.models.functions import Greatest
 
 from egov.dossiers.lifecycle import Status
-from egov.dossiers.models import DossierEvent
+from egov.dossiers.models import Dossier, DossierEvent
 
 from ..adapters import dvcqg
 from ..models import OutboxMessage, PortalSync, PortalSyncState
@@ -41,6 +42,30 @@ def portal_sync_queue(*, event: DossierEvent) -> OutboxMessage | None:
         sync.queued_seq, sync.state = event.seq, PortalSyncState.PENDING
         sync.save(update_fields=["queued_seq", "state"])
     return message
+
+
+def portal_resync(*, limit: int | None = None) -> int:
+    """Queue, for every dossier the portal should know but has no sync record of (dossiers
+    from before the bus), one message with its whole history as steps. Each dossier in its
+    own transaction, its row locked as an event would lock it. Returns how many were queued."""
+    missing = (
+        Dossier.objects.filter(portal_sync__isnull=True)
+        .filter(Q(code__isnull=False) | Q(status__in=_ENDED_WITHOUT_CODE))
+        .exclude(event_seq=0)
+        .values_list("pk", flat=True)
+        .order_by("pk")
+    )
+    queued = 0
+    for dossier_id in list(missing[:limit] if limit else missing):
+        with transaction.atomic():
+            dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
+            if PortalSync.objects.filter(dossier=dossier).exists():
+                continue  # an event synced it meanwhile
+            event = dossier.events.get(seq=dossier.event_seq)
+            event.dossier = dossier
+            if portal_sync_queue(event=event) is not None:
+                queued += 1
+    return queued
 
 
 def _dossier_and_seq(message: OutboxMessage) -> tuple[int, int]:

@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
-from ..models import ConnectedSystem, SystemService
-from ..standard_registry import SYSTEMS
+from .. import standard_registry
+from ..models import ConnectedSystem, SystemHealth, SystemService
 from .breaker import health_ensure
 
 
@@ -11,22 +11,6 @@ from .breaker import health_ensure
 def registry_install() -> int:
     """Add the standard systems and services that are missing (none is changed); every system
     gets its health row. Returns how many systems were added."""
-    added = 0
-    for spec in SYSTEMS:
-        fields = {k: v for k, v in spec.items() if k not in {"code", "services"}}
-        system, created = ConnectedSystem.objects.get_or_create(code=spec["code"], defaults=fields)
-        added += created
-        for code, name, direction, scope, personal in spec["services"]:
-            SystemService.objects.get_or_create(
-                code=code,
-                defaults={
-                    "system": system,
-                    "name": name,
-                    "direction": direction,
-                    "scope": scope,
-                    "personal_data": personal,
-                    "version": spec["version"],
-                },
-            )
-    health_ensure()
+    added = standard_registry.install(ConnectedSystem, SystemService, SystemHealth)
+    health_ensure()  # systems an administrator added too
     return added

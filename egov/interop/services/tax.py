@@ -220,6 +220,18 @@ def _note(payment: Payment) -> str:
     )
 
 
+def confirmed_for_reference(*, dossier: Dossier, reference: str) -> bool:
+    """Whether the system already confirmed an obligation of this dossier for this payment
+    reference (the notice and the poll both record it in the event's payload). Compared in
+    Python: references are case-sensitive, and JSON lookups differ between databases."""
+    if not reference:
+        return False
+    payloads = dossier.events.filter(action="confirm_obligation", actor__isnull=True).values_list(
+        "payload", flat=True
+    )
+    return any(payload.get("payment_reference") == reference for payload in payloads)
+
+
 def obligations_poll(*, now: datetime.datetime) -> ObligationsPoll:
     """Read the payment of every dossier awaiting a transferred obligation and confirm the
     paid ones. Run it outside any transaction (each confirmation is its own)."""
@@ -249,6 +261,7 @@ def obligations_poll(*, now: datetime.datetime) -> ObligationsPoll:
                     actor=None,
                     version=dossier.version,
                     note=_note(payment),
+                    payment_reference=payment.reference,
                 )
             except StaleVersionError:
                 continue  # someone else moved it since it was read
