@@ -23,7 +23,8 @@ from django_tasks import task
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from .models import OutboxMessage, OutboxStatus
+from .models import OutboxMessage, OutboxStatus, SystemHealth
+from .services import breaker
 from .services.delivery import deliver_due, worker_name
 from .services.tax import obligations_poll
 
@@ -78,12 +79,22 @@ def _next_round(*, busy: bool) -> None:
     if busy:
         when = now
     else:
-        pending = OutboxMessage.objects.filter(status=OutboxStatus.PENDING).aggregate(
-            due=Min("next_attempt_at")
-        )["due"]
-        if pending is None:
+        pending = OutboxMessage.objects.filter(status=OutboxStatus.PENDING)
+        if not pending.exists():
             return  # nothing left: the next outbox row wakes the worker
-        when = min(max(pending, now + _IDLE_MIN), now + _IDLE_MAX)
+        # The next moment something may go: a retry of a system that may be called now, or a
+        # breaker's cool-down ending; messages of paused or unconfigured systems wait longer.
+        gate = breaker.gate(now=now)
+        moments = [
+            pending.filter(system__in=gate.open | gate.probing).aggregate(
+                due=Min("next_attempt_at")
+            )["due"],
+            SystemHealth.objects.filter(breaker_until__isnull=False).aggregate(
+                due=Min("breaker_until")
+            )["due"],
+        ]
+        due = min((m for m in moments if m is not None), default=now + _IDLE_MAX)
+        when = min(max(due, now + _IDLE_MIN), now + _IDLE_MAX)
     if not _queued_before(deliver_outbox, when):
         deliver_outbox.using(run_after=when).enqueue()
 

@@ -31,13 +31,10 @@ from ..adapters import civil_status, dvcqg, tax
 from ..adapters.http import Attempt
 from ..models import OutboxMessage, OutboxStatus
 from . import breaker, portal
-from .log import attempt_log, log_head_lock
+from .log import OUR_PARTY, attempt_log, log_head_lock
 from .outbox import backoff, claim_due, lease_release, try_margin
 
 logger = logging.getLogger(__name__)
-
-# Who the province's own system is in the message log when it calls out.
-OUR_PARTY = "motcua"
 
 FollowUp = Callable[[OutboxMessage, datetime.datetime], None]
 

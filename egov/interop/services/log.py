@@ -21,6 +21,9 @@ from .. import registry_snapshot
 from ..adapters.http import Attempt
 from ..models import BodyStorage, LogHead, LogOutcome, MessageLog
 
+# Who the province's own system is in the message log when it calls out.
+OUR_PARTY = "motcua"
+
 # A body longer than this is kept by its digest only: the log is a record, not an archive.
 _BODY_LIMIT = 64 * 1024
 

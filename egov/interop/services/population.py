@@ -31,12 +31,10 @@ from ..adapters import http
 from ..adapters import population as adapter
 from ..adapters.population import PersonMismatchError, PersonNotFoundError, PersonRecord
 from . import breaker
-from .log import attempt_log
+from .log import OUR_PARTY, attempt_log
 
 Actor = AbstractBaseUser | AnonymousUser
 
-# Who the province's own system is in the message log when nobody in particular asked.
-OUR_PARTY = "motcua"
 UNAVAILABLE = "CSDL quốc gia về dân cư đang không trả lời; hãy nhập tay và thử lại sau."
 
 __all__ = [
