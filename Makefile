@@ -40,21 +40,22 @@ migrate: install
 assets: install
 	MOTCUA_MODE=demo $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
-# The demo runs three processes: the simulators, the task worker (outbox delivery) and the web
+# The demo runs three processes: the simulators (started first: the demo month's counter
+# intakes already ask the population database), the task worker (outbox delivery) and the web
 # server; Ctrl+C stops all three.
 demo: migrate assets
-	MOTCUA_MODE=demo $(BIN)/python manage.py seed_demo
-	@echo
-	@echo "MotCua chạy tại http://$(HOST):$(PORT)/"
-	@echo "  Tra cứu thủ tục:   http://$(HOST):$(PORT)/"
-	@echo "  Đăng nhập cán bộ:  http://$(HOST):$(PORT)/dang-nhap/"
-	@echo "  Quản trị:          http://$(HOST):$(PORT)/quan-tri/"
-	@echo "  Trục liên thông:   http://$(HOST):$(PORT)/can-bo/lien-thong/ (quantri.tinh)"
-	@echo "  Cổng DVC quốc gia (mô phỏng): http://127.0.0.1:$(SIMS_PORT)/dvcqg/"
-	@echo "Nhấn Ctrl+C để dừng."
 	@export MOTCUA_MODE=demo MOTCUA_SIMS_URL=http://127.0.0.1:$(SIMS_PORT); \
 	trap 'kill 0' EXIT; \
 	$(BIN)/python -m sims --host 127.0.0.1 --port $(SIMS_PORT) --quiet & \
+	$(BIN)/python manage.py seed_demo || exit 1; \
+	echo; \
+	echo "MotCua chạy tại http://$(HOST):$(PORT)/"; \
+	echo "  Tra cứu thủ tục:   http://$(HOST):$(PORT)/"; \
+	echo "  Đăng nhập cán bộ:  http://$(HOST):$(PORT)/dang-nhap/"; \
+	echo "  Quản trị:          http://$(HOST):$(PORT)/quan-tri/"; \
+	echo "  Trục liên thông:   http://$(HOST):$(PORT)/can-bo/lien-thong/ (quantri.tinh)"; \
+	echo "  Cổng DVC quốc gia (mô phỏng): http://127.0.0.1:$(SIMS_PORT)/dvcqg/"; \
+	echo "Nhấn Ctrl+C để dừng."; \
 	$(BIN)/python manage.py db_worker --queue-name default --interval 1 & \
 	$(BIN)/python manage.py deliver_outbox --kick; \
 	$(BIN)/gunicorn egov.wsgi:application --bind $(HOST):$(PORT) \
