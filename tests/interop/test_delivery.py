@@ -69,7 +69,7 @@ def test_steps_reach_the_portal_in_order_once_each(sim, counter_dossier, people,
     assert [m.system for m in claimed].count("dvcqg") == 1
     clock.now += datetime.timedelta(minutes=5)  # that worker died; its lease ran out
     while deliver(clock):
-        pass
+        pass  # until nothing is left to deliver
     received = sim.received()
     keys = [d["idempotency_key"] for d in received["deliveries"]]
     assert keys == [m.idempotency_key for m in portal_messages()]
@@ -176,7 +176,7 @@ def test_a_worker_that_dies_after_the_partner_applied_a_message_loses_nothing(
 def test_verify_log_reports_a_tampered_row(sim, counter_dossier, people, clock):
     act(counter_dossier, "transfer", people["desk"])
     while deliver(clock):
-        pass
+        pass  # until nothing is left to deliver
     call_command("verify_log")
     MessageLog.objects.filter(seq=1).update(response_status=500)
     with pytest.raises(Exception, match="#1"):
@@ -229,6 +229,6 @@ def test_dossiers_from_before_the_bus_are_synced_whole(sim, counter_dossier, peo
     call_command("portal_resync")  # again: nothing more
     assert portal_messages().count() == 1
     while deliver(clock):
-        pass
+        pass  # until nothing is left to deliver
     assert sim.received()["dossiers"][counter_dossier.code]["TrangThaiHoSo"] == 4
     assert PortalSync.objects.get(dossier=counter_dossier).state == "synced"

@@ -26,7 +26,7 @@ def test_a_birth_in_processing_is_registered_at_the_civil_status_system(
     (message,) = OutboxMessage.objects.filter(topic="hotich.register")
     assert message.payload["maHoSo"] == counter_dossier.code
     while deliver(clock):
-        pass
+        pass  # until nothing is left to deliver
     message.refresh_from_db()
     assert message.status == "delivered"
     received = sim.client.call("GET", "/_sim/hotich/received").json()
@@ -64,7 +64,7 @@ def test_an_obligation_goes_to_the_tax_authority_and_its_payment_moves_the_dossi
     (transfer,) = OutboxMessage.objects.filter(topic="thue.dossier.transfer")
     assert transfer.payload["giaTriTinhThue"] == VALUE
     while deliver(clock):
-        pass
+        pass  # until nothing is left to deliver
     assert obligations_poll(now=clock.now).confirmed == ()  # not paid yet
     sim.control(f"/_sim/thue/pay/{dossier.code}")
     clock.now += datetime.timedelta(minutes=10)

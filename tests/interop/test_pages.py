@@ -367,7 +367,7 @@ def test_an_operator_follows_the_alert_and_replays_in_the_browser(
     assert not serious(), serious()
     # The health table asks for itself again within ten seconds.
     with page.expect_response(lambda r: r.url.endswith("/tinh-trang/"), timeout=15_000):
-        pass
+        pass  # nothing to do: htmx's own timer sends the request
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name=f"Gửi lại thông điệp {message.idempotency_key}").click()
     page.get_by_text("trở lại hàng đợi").wait_for()

@@ -126,7 +126,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing(sim, sim_server, procedures,
     sim.knobs("dvcqg", ack_delay_ms=0)
     later = timezone.now() + datetime.timedelta(minutes=1)  # past the dead worker's lease
     while deliver_due(worker="w2", batch=50, max_seconds=30, clock=lambda: later):
-        pass
+        pass  # until nothing is left to deliver
     received = sim.received()
     assert sorted(received["effects"]) == sorted(portal_keys())
     assert set(received["effects"].values()) == {1}  # sent twice, applied once

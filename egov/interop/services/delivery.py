@@ -167,14 +167,12 @@ def attempts_settle(
         log_head_lock()
         for message_id, attempt in attempts:
             message = locked[message_id]
-            if not attempt.from_partner:
-                pass
-            elif attempt.outcome == "retry":
-                breaker.record_attempt(system=message.system, now=now, attempt=attempt)
-                answered.discard(message.system)
-            elif message.system not in answered:
-                breaker.record_attempt(system=message.system, now=now, attempt=attempt)
-                answered.add(message.system)
+            # Our own faults (no adapter, a payload that would not build) are not the partner's.
+            if attempt.from_partner:
+                failed = attempt.outcome == "retry"
+                if failed or message.system not in answered:
+                    breaker.record_attempt(system=message.system, now=now, attempt=attempt)
+                (answered.discard if failed else answered.add)(message.system)
             settled.append(_settle(message, worker=worker, attempt=attempt, now=now))
     return settled
 
