@@ -71,3 +71,18 @@ def test_unknown_mode_is_refused():
 def test_seed_demo_refuses_to_run_in_production():
     with override_settings(MOTCUA_MODE="production"), pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+def test_production_talks_to_no_simulator_and_checks_the_bus_settings():
+    secret = {"DJANGO_SECRET_KEY": "x" * 50}
+    result = settings_in(secret, "s.MOTCUA_LGSP_SYSTEMS['dvcqg']['url']")
+    assert result.returncode == 0 and result.stdout.strip() == ""  # not configured
+    demo = settings_in({"MOTCUA_MODE": "demo"}, "s.MOTCUA_LGSP_SYSTEMS['dvcqg']['url']")
+    assert demo.stdout.strip() == "http://127.0.0.1:8100/dvcqg"
+    bad_key = settings_in(
+        {**secret, "MOTCUA_LGSP_PERSONAL_BODIES": "encrypted", "MOTCUA_LGSP_LOG_KEY": "short"},
+        "1",
+    )
+    assert bad_key.returncode != 0 and "Fernet key" in bad_key.stderr
+    short_lease = settings_in({**secret, "MOTCUA_OUTBOX_LEASE_SECONDS": "30"}, "1")
+    assert short_lease.returncode != 0 and "MOTCUA_OUTBOX_LEASE_SECONDS" in short_lease.stderr
