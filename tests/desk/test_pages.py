@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from egov.dossiers.models import Dossier
 from egov.dossiers.services import dossier_create
+from egov.interop.models import OutboxMessage
 from tests.dossiers.conftest import CITIZEN, act
 
 pytestmark = pytest.mark.django_db
@@ -243,3 +244,42 @@ def test_the_counter_search_puts_the_most_used_first(client, procedures, people,
     html = client.get(reverse("desk:intake"), {"q": "t"}).content.decode()
     # The birth registration was received here; the criminal record never was.
     assert html.index("1.001193") < html.index("2.001417")
+
+
+def test_an_obligation_asked_on_the_page_goes_to_the_tax_authority(
+    client, procedures, people, clock
+):
+    dossier = receive(people)
+    act(dossier, "transfer", people["desk"])
+    dossier.refresh_from_db()
+    client.force_login(people["specialist"])
+    page = client.get(reverse("desk:dossier", args=[dossier.code])).content.decode()
+    assert "Chuyển cơ quan thuế xác định nghĩa vụ" in page
+    url = reverse("desk:action", args=[dossier.code, "request_obligation"])
+    typo = client.post(
+        url,
+        {
+            "version": dossier.version,
+            "note": "Lệ phí trước bạ",
+            "tax_kind": "LPTB",
+            "taxable_value": "1,2 tỷ",
+        },
+        follow=True,
+    )
+    assert "Giá trị tính thuế phải là số tiền" in typo.content.decode()
+    client.post(
+        url,
+        {
+            "version": dossier.version,
+            "note": "Lệ phí trước bạ",
+            "tax_kind": "LPTB",
+            "taxable_value": "1.234.567.000",
+        },
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == "awaiting_obligation"
+    (transfer,) = OutboxMessage.objects.filter(topic="thue.dossier.transfer")
+    assert (transfer.payload["loaiNghiaVu"], transfer.payload["giaTriTinhThue"]) == (
+        "LPTB",
+        1_234_567_000,
+    )
