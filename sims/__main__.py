@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         server.httpd.serve_forever()
     except KeyboardInterrupt:
-        pass
+        pass  # Ctrl+C is how the demo stops the simulators: close quietly
     finally:
         server.httpd.server_close()
     return 0

@@ -271,8 +271,8 @@ class _Handler(BaseHTTPRequestHandler):
             while True:
                 size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
                 if size == 0:
-                    while self.rfile.readline().strip():  # trailers
-                        pass
+                    while self.rfile.readline().strip():
+                        pass  # read past the trailer lines; nothing in them is used
                     return b"".join(chunks)
                 chunks.append(self.rfile.read(size))
                 self.rfile.readline()
