@@ -42,12 +42,19 @@ assets: install
 
 # The demo runs three processes: the simulators (started first: the demo month's counter
 # intakes already ask the population database), the task worker (outbox delivery) and the web
-# server; Ctrl+C stops all three.
+# server; Ctrl+C stops all three. It stops with a message (egov/demo/startup.py) when a port is
+# taken, the simulators do not answer or the worker dies at start, rather than serve without them.
+STARTUP := $(BIN)/python -m egov.demo.startup
 demo: migrate assets
 	@export MOTCUA_MODE=demo MOTCUA_SIMS_URL=http://127.0.0.1:$(SIMS_PORT); \
-	trap 'kill 0' EXIT; \
+	trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
+	$(STARTUP) ports 127.0.0.1:$(SIMS_PORT):SIMS_PORT $(HOST):$(PORT):PORT || exit 1; \
 	$(BIN)/python -m sims --host 127.0.0.1 --port $(SIMS_PORT) --quiet & \
+	$(STARTUP) sims --pid $$! --url http://127.0.0.1:$(SIMS_PORT) || exit 1; \
 	$(BIN)/python manage.py seed_demo || exit 1; \
+	$(BIN)/python manage.py db_worker --queue-name default --interval 1 & \
+	$(STARTUP) worker --pid $$! || exit 1; \
+	$(BIN)/python manage.py deliver_outbox --kick; \
 	echo; \
 	echo "MotCua chạy tại http://$(HOST):$(PORT)/"; \
 	echo "  Tra cứu thủ tục:   http://$(HOST):$(PORT)/"; \
@@ -56,14 +63,13 @@ demo: migrate assets
 	echo "  Trục liên thông:   http://$(HOST):$(PORT)/can-bo/lien-thong/ (quantri.tinh)"; \
 	echo "  Cổng DVC quốc gia (mô phỏng): http://127.0.0.1:$(SIMS_PORT)/dvcqg/"; \
 	echo "Nhấn Ctrl+C để dừng."; \
-	$(BIN)/python manage.py db_worker --queue-name default --interval 1 & \
-	$(BIN)/python manage.py deliver_outbox --kick; \
 	$(BIN)/gunicorn egov.wsgi:application --bind $(HOST):$(PORT) \
 		--workers 2 --access-logfile - --error-logfile -
 
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install-dev
 	MOTCUA_MODE=test $(BIN)/mypy

@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "egov.core.context_processors.site",
                 "egov.orgs.context_processors.staff_nav",
+                "egov.notifications.context_processors.unread_notices",
             ],
         },
     },

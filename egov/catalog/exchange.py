@@ -50,6 +50,8 @@ class StepSpec:
     agency_kind: str
     role: str
     hours: Decimal
+    # A conditional step runs only when this e-form field is ticked or filled ("" = always).
+    when: str = ""
 
 
 @dataclass
@@ -98,6 +100,9 @@ class ProcedureSpec:
     valid_from: datetime.date
     valid_to: datetime.date | None
     form_schema: dict[str, Any]
+    # How long the applicant has to supply what Mẫu 02 asks (None: the province's default).
+    supplement_time_limit_value: Decimal | None = None
+    supplement_time_limit_unit: str = ""
     documents: list[DocumentSpec] = field(default_factory=list)
     fees: list[FeeSpec] = field(default_factory=list)
     steps: list[StepSpec] = field(default_factory=list)
@@ -294,6 +299,7 @@ def _read_procedure(
     )
     limit_value, limit_unit = _read_time_limit(reader, "time_limit")
     online_value, online_unit = _read_time_limit(reader, "online_time_limit")
+    supplement_value, supplement_unit = _read_time_limit(reader, "supplement_time_limit")
     spec = ProcedureSpec(
         national_code=place or "",
         code_verified=reader.flag("code_verified"),
@@ -319,6 +325,8 @@ def _read_procedure(
         valid_from=reader.date("valid_from") or datetime.date.min,
         valid_to=reader.date("valid_to", optional=True),
         form_schema=_read_form_schema(reader),
+        supplement_time_limit_value=supplement_value,
+        supplement_time_limit_unit=supplement_unit,
     )
     if spec.sector_code and not SECTOR_CODE_RE.match(spec.sector_code):
         sector.problem("code", "chỉ gồm chữ cái không dấu, chữ số và . _ -")
@@ -377,6 +385,15 @@ def _read_fees(reader: _Reader, spec: ProcedureSpec) -> None:
         spec.fees.append(fee)
 
 
+def _read_step_condition(item: _Reader, form_schema: dict[str, Any]) -> str:
+    """`when`: the name of an e-form field of the procedure."""
+    when = item.text("when", optional=True, max_length=60)
+    fields = {field.get("name") for field in form_schema.get("fields", [])}
+    if when and when not in fields:
+        item.problem("when", f"tờ khai của thủ tục không có trường {when!r}")
+    return when
+
+
 def _read_steps(reader: _Reader, spec: ProcedureSpec, known_agencies: Collection[str]) -> None:
     for index, raw in enumerate(reader.items("steps")):
         item = reader.element("steps", index, raw)
@@ -388,6 +405,7 @@ def _read_steps(reader: _Reader, spec: ProcedureSpec, known_agencies: Collection
                 agency_kind=agency_kind,
                 role=item.choice("role", STEP_ROLES) or "",
                 hours=item.number("hours") or Decimal(0),
+                when=_read_step_condition(item, spec.form_schema),
             )
         )
     for message in steps_problems(
@@ -477,10 +495,21 @@ def spec_to_content(spec: ProcedureSpec) -> dict[str, Any]:
                 **({"agency": s.agency} if s.agency else {"agency_kind": s.agency_kind}),
                 "role": s.role,
                 "hours": _number(s.hours),
+                **({"when": s.when} if s.when else {}),
             }
             for s in spec.steps
         ],
         "form_schema": spec.form_schema,
+        **(
+            {
+                "supplement_time_limit": {
+                    "value": _number(spec.supplement_time_limit_value),
+                    "unit": spec.supplement_time_limit_unit,
+                }
+            }
+            if spec.supplement_time_limit_value is not None
+            else {}
+        ),
     }
 
 

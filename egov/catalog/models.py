@@ -121,6 +121,18 @@ class Procedure(models.Model):
     online_time_limit_unit = models.CharField(
         "đơn vị thời hạn trực tuyến", max_length=16, choices=TimeUnit.choices, blank=True
     )
+    # How long the applicant has to supply what Mẫu 02 asks; empty: the province's default.
+    supplement_time_limit_value = models.DecimalField(
+        "thời hạn bổ sung hồ sơ",
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    supplement_time_limit_unit = models.CharField(
+        "đơn vị thời hạn bổ sung", max_length=16, choices=TimeUnit.choices, blank=True
+    )
     postal_intake = models.BooleanField("tiếp nhận qua bưu chính công ích")
     postal_return = models.BooleanField("trả kết quả qua bưu chính công ích")
     paper_result = models.BooleanField("kết quả bản giấy")
@@ -277,6 +289,8 @@ class ProcessStep(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"))],
     )
+    # A conditional step: it runs only when this e-form field is ticked or filled.
+    when = models.CharField("chỉ thực hiện khi tờ khai chọn", max_length=60, blank=True)
 
     class Meta:
         verbose_name = "bước xử lý"

@@ -118,6 +118,8 @@ def procedure_spec(procedure: Procedure) -> ProcedureSpec:
         time_limit_unit=procedure.time_limit_unit,
         online_time_limit_value=procedure.online_time_limit_value,
         online_time_limit_unit=procedure.online_time_limit_unit,
+        supplement_time_limit_value=procedure.supplement_time_limit_value,
+        supplement_time_limit_unit=procedure.supplement_time_limit_unit,
         postal_intake=procedure.postal_intake,
         postal_return=procedure.postal_return,
         paper_result=procedure.paper_result,
@@ -137,6 +139,7 @@ def procedure_spec(procedure: Procedure) -> ProcedureSpec:
                 agency_kind=s.agency_kind,
                 role=s.role,
                 hours=s.hours,
+                when=s.when,
             )
             for s in procedure.steps.all()
         ],

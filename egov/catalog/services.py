@@ -50,6 +50,8 @@ def _scalar_values(spec: ProcedureSpec, sector: Sector, agencies: dict[str, Agen
         "time_limit_unit": spec.time_limit_unit,
         "online_time_limit_value": spec.online_time_limit_value,
         "online_time_limit_unit": spec.online_time_limit_unit,
+        "supplement_time_limit_value": spec.supplement_time_limit_value,
+        "supplement_time_limit_unit": spec.supplement_time_limit_unit,
         "postal_intake": spec.postal_intake,
         "postal_return": spec.postal_return,
         "paper_result": spec.paper_result,
@@ -83,6 +85,7 @@ def _replace_parts(procedure: Procedure, spec: ProcedureSpec, agencies: dict[str
             agency_kind=s.agency_kind,
             role=s.role,
             hours=s.hours,
+            when=s.when,
         )
         for position, s in enumerate(spec.steps, start=1)
     )

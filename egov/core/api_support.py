@@ -1,4 +1,5 @@
-"""What every app's API router shares: authentication and the error shape.
+"""What every app's API router shares: the error shape and the throttle. (Who the caller is,
+a bearer token or the session, is the accounts app's: `egov.accounts.api.AUTH`.)
 
 Errors are JSON `{"error": {"code", "message", "fields"}}` with Vietnamese messages; a
 domain error maps to its HTTP status by its kind (STYLE.md "Naming").
@@ -6,23 +7,7 @@ domain error maps to its HTTP status by its kind (STYLE.md "Naming").
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja.security import HttpBearer, django_auth
 from ninja.throttling import AnonRateThrottle
-
-from egov.accounts.services import api_token_user
-
-
-class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_user(key=token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-# A bearer token for clients; the session (with its CSRF check) for our own pages' htmx.
-AUTH = [BearerToken(), django_auth]
 
 
 def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:

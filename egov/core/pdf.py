@@ -1,23 +1,30 @@
 """Printable documents: a Django template rendered to HTML, then to PDF by WeasyPrint.
 
-The templates carry their own page size and fonts (`@page`, `font-family`). Resources are
-fetched only from `data:` URIs and from under `base_url` when one is given: a form never
-reaches out to the network or the file system for something its HTML names by accident.
+The templates carry their own page size and font sizes (`@page`, `font-size`) and ask for
+the family `egov.core.fonts.FAMILY`, whose files every rendering brings along (`@font-face`
+rules from `egov.core.fonts`): how a form breaks into pages never depends on the fonts the
+machine has. Resources are fetched only from `data:` URIs, those font files and from under
+`base_url` when one is given: a form never reaches out to the network or the file system for
+something its HTML names by accident.
 """
 
 from typing import Any
 
 import segno
 from django.template.loader import render_to_string
-from weasyprint import HTML, default_url_fetcher  # type: ignore[import-untyped]
+from weasyprint import CSS, HTML, default_url_fetcher  # type: ignore[import-untyped]
+from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
 from weasyprint.urls import ensure_url  # type: ignore[import-untyped]
+
+from egov.core import fonts
 
 
 class _Fetcher:
-    """WeasyPrint's fetcher, limited to data URIs and the files under the base URL."""
+    """WeasyPrint's fetcher, limited to data URIs, the forms' font files and the files under
+    the base URL."""
 
     def __init__(self, base_url: str | None) -> None:
-        self.allowed = ["data:"]
+        self.allowed = ["data:", *(path.as_uri() for path in fonts.form_font_files().values())]
         if base_url:
             self.allowed.append(ensure_url(base_url))
 
@@ -31,10 +38,13 @@ class _Fetcher:
 def render_pdf(
     template_name: str, context: dict[str, Any], *, base_url: str | None = None
 ) -> bytes:
-    """Render a template to HTML and the HTML to PDF bytes."""
+    """Render a template to HTML and the HTML to PDF bytes, with the forms' own font."""
     html = render_to_string(template_name, context)
-    document = HTML(string=html, base_url=base_url, url_fetcher=_Fetcher(base_url))
-    pdf: bytes = document.write_pdf()
+    fetcher = _Fetcher(base_url)
+    font_config = FontConfiguration()
+    font_faces = CSS(string=fonts.font_face_css(), font_config=font_config, url_fetcher=fetcher)
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    pdf: bytes = document.write_pdf(stylesheets=[font_faces], font_config=font_config)
     return pdf
 
 

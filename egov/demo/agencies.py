@@ -12,8 +12,13 @@ below is a **demo value** in the QCVN 102 shape, allocated as follows:
 The QĐ 20/2020 code is derived from the QCVN 102 one: `H01`, then the level-3, level-2 and
 level-1 groups that are not zero (`000.00.03.H01` → `H01.03`; `001.07.50.H01` → `H01.50.07.001`).
 A real deployment replaces all of them with the codes the Government Office assigned.
+
+The desks' help phones (printed on Mẫu 02) and the officers' titles (printed under their
+names on every form) are demo values too: `0296 3800 NNN`, NNN the commune's index, 000 for
+the provincial center.
 """
 
+import functools
 from dataclasses import dataclass
 
 from vietnam_provinces import ProvinceCode, Ward
@@ -31,6 +36,7 @@ class DemoAgency:
     kind: str
     parent_code: str | None
     ward_code: int | None = None
+    phone: str = ""  # the help phone of a receiving desk
 
 
 PROVINCIAL_COMMITTEE = DemoAgency(
@@ -63,6 +69,11 @@ _PROVINCIAL_BODIES = [
     (42, "Bảo hiểm xã hội tỉnh An Giang", "BHXH", "vertical_unit"),
 ]
 
+
+def _desk_phone(index: int) -> str:
+    return f"0296 3800 {index:03d}"
+
+
 PROVINCIAL_BODIES = [
     DemoAgency(
         code=f"000.00.{number:02d}.{PROVINCE_LETTER_CODE}",
@@ -70,6 +81,7 @@ PROVINCIAL_BODIES = [
         short_name=short_name,
         kind=kind,
         parent_code=PROVINCIAL_COMMITTEE.code,
+        phone=_desk_phone(0) if kind == "province_service_center" else "",
     )
     for number, name, short_name, kind in _PROVINCIAL_BODIES
 ]
@@ -117,6 +129,7 @@ def commune_agencies() -> list[DemoAgency]:
                 kind="commune_service_center",
                 parent_code=committee_code,
                 ward_code=int(ward.code),
+                phone=_desk_phone(index),
             )
         )
     return agencies
@@ -125,3 +138,30 @@ def commune_agencies() -> list[DemoAgency]:
 def all_agencies() -> list[DemoAgency]:
     """Parents before children, so they can be created in this order."""
     return [PROVINCIAL_COMMITTEE, *PROVINCIAL_BODIES, *commune_agencies()]
+
+
+# The title an officer of the demo holds, by the kind of agency and the role: what the
+# forms print under the officer's name.
+_TITLES = {
+    ("provincial_committee", "leader"): "Phó Chủ tịch Ủy ban nhân dân tỉnh",
+    ("department", "leader"): "Phó Giám đốc",
+    ("department", "specialist"): "Chuyên viên",
+    ("department", "clerk"): "Văn thư",
+    ("vertical_unit", "leader"): "Phó Thủ trưởng",
+    ("vertical_unit", "specialist"): "Cán bộ",
+    ("province_service_center", "reception"): "Công chức tiếp nhận và trả kết quả",
+    ("commune_committee", "leader"): "Phó Chủ tịch Ủy ban nhân dân",
+    ("commune_committee", "specialist"): "Công chức chuyên môn",
+    ("commune_service_center", "reception"): "Công chức tiếp nhận và trả kết quả",
+}
+
+
+@functools.cache
+def _kinds() -> dict[str, str]:
+    return {agency.code: agency.kind for agency in all_agencies()}
+
+
+def officer_title(agency_code: str, role: str) -> str:
+    """The demo title of an officer holding the role at the agency; "" for roles the forms
+    never name (administrators, auditors)."""
+    return _TITLES.get((_kinds().get(agency_code, ""), role), "")

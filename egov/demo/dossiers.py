@@ -4,9 +4,15 @@
 desks of the province service center and of five commune service centers would have lived
 them: counter, online and postal submissions; receipts in office hours; transfers, steps,
 assignments, supplements, obligations, apologies, stops, withdrawals, results handed over.
-Every change goes through `dossier_create`, `dossier_perform`, `task_assign` and
-`document_attach`, so codes, due times, tasks, hash-chained events and outbox rows are the
-ones the services write; nothing here sets a dossier field.
+Every change goes through `counter_intake`, `dossier_create`, `dossier_perform`,
+`task_assign` and `document_attach`, so codes, due times, tasks, hash-chained events and
+outbox rows are the ones the services write; nothing here sets a dossier field.
+
+The stories keep the engine's rules (`egov.dossiers.lifecycle`): each step is done by the
+holder of its role at its agency (a clerk seals what the leader signed); the leader signs at
+the signing step and the inter-agency steps after it run on; a conditional step runs only when
+the e-form asks for it; the applicant hands a supplement in and the officer who asked accepts
+it; a supplement never given ends the dossier only once its deadline has passed.
 
 How: each dossier is a *story*, a generator that names the instant of its next action and,
 when resumed at that instant, takes it. All stories run on one queue in time order, under
@@ -39,20 +45,30 @@ from egov.catalog.selectors import procedure_in_force
 from egov.core.workcal import WorkingCalendar
 from egov.dossiers.lifecycle import Status
 from egov.dossiers.models import Apology, Channel, ClockState, Dossier, Outcome, ReturnMethod
-from egov.dossiers.selectors import open_task_of
+from egov.dossiers.selectors import (
+    assignable_officers,
+    open_supplement_of,
+    open_task_of,
+    step_applies,
+)
 from egov.dossiers.services import (
     Applicant,
+    IntakeFile,
     Submitter,
+    counter_intake,
     document_attach,
     dossier_create,
     dossier_perform,
     task_assign,
 )
 from egov.dossiers.services.deadlines import deadlines_flag
+from egov.dossiers.services.effects import DEFAULT_SUPPLEMENT_LIMIT
+from egov.dossiers.services.supplements import LAPSED_NOTE
 from egov.orgs.models import Agency, AgencyKind
 from egov.orgs.selectors import agency_get, working_calendar
 from egov.orgs.services import staff_provision
 
+from .agencies import officer_title
 from .seed import DEMO_LOGINS, DEMO_PASSWORD
 
 SEED = 2026
@@ -60,8 +76,14 @@ S = Status
 DAY = 8 * 60  # working minutes in a working day
 PROVINCE_DESK = "000.00.31.H01"
 TAX_OFFICE = "000.00.41.H01"
-# Province-level agencies' work goes to the two Justice demo logins, given roles there.
+# Province-level agencies' work goes to the two Justice demo logins, given roles there (and
+# a clerk's step, should a province procedure have one, to the province's clerk).
 PROVINCE_SPECIALIST, PROVINCE_LEADER = "chuyenvien.stp", "lanhdao.stp"
+PROVINCE_STAFF = {
+    "specialist": PROVINCE_SPECIALIST,
+    "leader": PROVINCE_LEADER,
+    "clerk": "vanthu.tinh",
+}
 # (ward code, username suffix, share of the month's dossiers, usual ID prefix).
 COMMUNES = [
     (30307, "longxuyen", 30, "089"),
@@ -110,6 +132,11 @@ SHARES: list[tuple[Status, str, float]] = [
 ]
 WITHDRAWALS = ["processing", "submitted", "received", "supplement"]
 STOPS = ["processing", "supplement"]
+REFUSES = ["", "intake"]  # at the online check, or once the supplement asked there lapsed
+WAYS = {S.WITHDRAWN: WITHDRAWALS, S.STOPPED: STOPS, S.REFUSED: REFUSES}
+# The busiest commune's committee has a second specialist: its specialists' steps wait
+# unassigned until the leader hands them out.
+BUSIEST = "longxuyen"
 
 # ---------------------------------------------------------------------------- people
 
@@ -522,7 +549,9 @@ class Proc:
         return next(positions, 0)
 
     def minutes(self, upto: int | None = None) -> int:
-        """Working minutes the steps take when done briskly (85% of their share)."""
+        """Working minutes the steps take when done briskly (85% of their share). Said before
+        the e-form is filled in, so a conditional step counts as if it ran: the most a story
+        of this procedure needs, for planning only (a story times the steps on its route)."""
         hours = sum(Decimal(str(step["hours"])) for step in self.steps[:upto])
         return int(hours * 60 * Decimal("0.85"))
 
@@ -542,9 +571,11 @@ def _desks() -> list[Desk]:
 def _staff(
     desks: list[Desk], procs: list[Proc], people: People
 ) -> tuple[dict[tuple[str, str], User], list[str]]:
-    """Who works where: (agency code, role) → user. The commune desks other than Long Xuyên
-    get their three officers; the Justice demo logins get roles wherever a province-level
-    step lands, so the demo accounts' worklists hold the province's work."""
+    """Who works where: (agency code, role) → the user who does its steps. Each commune desk
+    gets its officers (Long Xuyên's are demo logins): reception, a specialist (two at the
+    busiest commune), a leader, and a clerk where a commune procedure has a clerk's step; the
+    Justice demo logins (and the province's clerk) get roles wherever a province-level step
+    lands, so the demo accounts' worklists hold the province's work."""
     holders: dict[tuple[str, str], User] = {}
     created: list[str] = []
 
@@ -557,25 +588,32 @@ def _staff(
             agency_code=code,
             roles=[role],
             full_name=people.name(people.rng.choice(["male", "female"])) if new else "",
+            title=officer_title(code, role),
         )
         if new:
             created.append(username)
         holders.setdefault((code, role), User.objects.get(username=username))
 
+    clerks = any(
+        step["role"] == "clerk" for proc in procs if not proc.province for step in proc.steps
+    )
     for desk in desks:
         if desk.committee is None:
             provision("tiepnhan.tinh", desk.agency, "reception")
             continue
         provision(f"tiepnhan.{desk.slug}", desk.agency, "reception")
         provision(f"chuyenvien.{desk.slug}", desk.committee, "specialist")
+        if desk.slug == BUSIEST:
+            provision(f"chuyenvien2.{desk.slug}", desk.committee, "specialist")
         provision(f"lanhdao.{desk.slug}", desk.committee, "leader")
+        if clerks:  # seals and books what the leader signed
+            provision(f"vanthu.{desk.slug}", desk.committee, "clerk")
     for proc in procs:
         if proc.province:
             provision(PROVINCE_LEADER, proc.content["competent_agency"], "leader")
         for step in proc.steps:
-            if step.get("agency") and step["role"] in {"specialist", "leader"}:
-                username = PROVINCE_LEADER if step["role"] == "leader" else PROVINCE_SPECIALIST
-                provision(username, step["agency"], step["role"])
+            if step.get("agency") and step["role"] in PROVINCE_STAFF:
+                provision(PROVINCE_STAFF[step["role"]], step["agency"], step["role"])
     return holders, created
 
 
@@ -599,10 +637,12 @@ class Plan:
     submitter: Submitter | None = None
     recipient: tuple[str, str] = ("", "")  # who collects a paper result: name, ID number
     citizen: User | None = None
+    # Steps (positions from 1) on the dossier's route, chosen once its e-form is known.
     stop_at: int = 0  # the step where the story ends (processing, stopped, withdrawn)
     slow_at: int = 0  # the step that runs late, or gets the apology
-    send_back_at: int = 0
-    assign_at: int = 0
+    send_back_at: int = 0  # a step up to the signing, sent back to the one before it
+    assign_at: int = 0  # where the leader hands out the step, if it waits unassigned
+    sends_back: bool = False  # decided before the route is known
     late: bool = False
     apology: bool = False
     late_notice: bool = False
@@ -610,6 +650,19 @@ class Plan:
     intake_supplement: bool = False
     supplement: bool = False  # asked during processing (window of 3 working days)
     obligation: bool = False
+
+    @property
+    def route(self) -> list[int]:
+        """The steps after the desk's that this dossier goes through: a conditional step
+        (`when`) only when its e-form field is ticked, as the engine decides."""
+        steps = enumerate(self.proc.steps, 1)
+        return [at for at, step in steps if at > 1 and step_applies(step, self.form_data)]
+
+    @property
+    def signing(self) -> int:
+        """Where the leader signs the result: the route's last leader's step, else its last."""
+        route, steps = self.route, self.proc.steps
+        return ([at for at in route if steps[at - 1]["role"] == "leader"] or route)[-1]
 
 
 @dataclass
@@ -619,15 +672,21 @@ class World:
     first_day: datetime.date
     holders: dict[tuple[str, str], User]
 
-    def worker(self, agency: str, role: str, competent: str) -> User:
-        """Who closes a step; a clerk's step is closed by the leader (clerks have no action)."""
-        if role in {"leader", "clerk"}:
-            return self.holders.get((agency, "leader")) or self.holders[competent, "leader"]
+    def worker(self, agency: str, role: str) -> User:
+        """Who does a step nobody was given: the holder of its role at its agency."""
         return self.holders[agency, role]
 
 
 ENDS_IN_PROCESSING = {(S.STOPPED, "processing"), (S.WITHDRAWN, "processing")}
-ONLINE_ONLY = {(S.SUBMITTED, ""), (S.REFUSED, ""), (S.SUPPLEMENT_REQUESTED, "intake")}
+ONLINE_ONLY = {
+    (S.SUBMITTED, ""),
+    (S.REFUSED, ""),
+    (S.REFUSED, "intake"),
+    (S.SUPPLEMENT_REQUESTED, "intake"),
+}
+# Ended once the supplement's deadline passed, nothing supplied: stopped when it had a code
+# (asked during processing), refused when it never got one (asked at the online check).
+LAPSES = {(S.STOPPED, "supplement"), (S.REFUSED, "intake")}
 
 
 class Planner:
@@ -651,6 +710,7 @@ class Planner:
                 break
         assert plan is not None, "no demo procedure suits this plan"  # noqa: S101
         self._people(plan)
+        self._route(plan)
         return plan
 
     @staticmethod
@@ -694,20 +754,32 @@ class Planner:
         p.obligation = bool(proc.tax_position) and (
             p.target == S.AWAITING_OBLIGATION or rng.random() < 0.8
         )
-        if p.target == S.PROCESSING or (p.target, p.variant) in ENDS_IN_PROCESSING:
-            p.stop_at = rng.randint(min(3, steps) if p.target == S.STOPPED else 2, steps)
+        p.sends_back = steps >= 3 and rng.random() < 0.07
+
+    def _route(self, p: Plan) -> None:
+        """The steps where the story turns, among those on the dossier's route (its e-form
+        decides the conditional ones). Nothing is stopped, withdrawn or sent back once the
+        leader has signed; a dossier still in processing may be at any step."""
+        rng, route, steps = p.rng, p.route, p.proc.steps
+        unsigned = [at for at in route if at <= p.signing]
+        if p.target == S.PROCESSING:
+            p.stop_at = rng.choice(route)
+        elif (p.target, p.variant) in ENDS_IN_PROCESSING:
+            later = unsigned[1:] if p.target == S.STOPPED else []
+            p.stop_at = rng.choice(later or unsigned)
         if p.late or p.apology:
-            p.slow_at = p.stop_at or rng.randint(2, steps)
-        if steps >= 3 and rng.random() < 0.07:
-            p.send_back_at = rng.randint(3, steps)
-        competent = [
-            i
-            for i, step in enumerate(proc.steps, 1)
-            if step["role"] == "specialist"
-            and step.get("agency", content["competent_agency"]) == content["competent_agency"]
+            p.slow_at = p.stop_at or rng.choice(route)
+        if p.sends_back and len(unsigned) > 1:
+            p.send_back_at = rng.choice(unsigned[1:])
+        competent = p.proc.content["competent_agency"]
+        specialists = [
+            at
+            for at in route
+            if steps[at - 1]["role"] == "specialist"
+            and steps[at - 1].get("agency", competent) == competent
         ]
-        if competent and rng.random() < 0.5:
-            p.assign_at = competent[0]
+        if specialists and rng.random() < 0.7:
+            p.assign_at = specialists[0]
 
     def _limit(self, p: Plan, start: datetime.datetime) -> int:
         """Working minutes from `start` to the due time the services will set."""
@@ -719,13 +791,24 @@ class Planner:
         due = calendar.due_time(start, Decimal(str(limit["value"])), limit["unit"])
         return calendar.working_minutes_between(start, due)
 
+    def _lapse(self, p: Plan, start: datetime.datetime) -> int:
+        """Working minutes an applicant asked at `start` has to supply (Mẫu 02's deadline)."""
+        limit: dict[str, Any] = (
+            p.proc.content.get("supplement_time_limit") or DEFAULT_SUPPLEMENT_LIMIT
+        )
+        calendar = self.world.calendar
+        due = calendar.due_time(start, Decimal(str(limit["value"])), limit["unit"])
+        return calendar.working_minutes_between(start, due)
+
     def _fits(self, p: Plan, start: datetime.datetime) -> bool:
         """Whether a story starting then can end where the plan says before the horizon."""
         avail = self.world.calendar.working_minutes_between(start, self.world.horizon)
         work, wait = p.proc.minutes(), 300 if p.channel == Channel.ONLINE else 0
-        extra = wait + 1500 * p.intake_supplement + 2700 * p.supplement + 1700 * p.obligation
-        extra += work // 2 if p.send_back_at else 0
+        extra = wait + 1500 * p.intake_supplement + 3000 * p.supplement + 1700 * p.obligation
+        extra += work // 2 if p.sends_back else 0
         target, limit = p.target, self._limit(p, start) + wait
+        if (target, p.variant) in LAPSES:  # asked early on, then its deadline and a day
+            return avail >= wait + 1500 * p.intake_supplement + self._lapse(p, start) + 3 * DAY
         if target == S.RECEIVED:
             return 30 <= avail <= 400
         if target == S.SUPPLEMENT_REQUESTED:
@@ -740,8 +823,8 @@ class Planner:
             if target == S.RETURNED:
                 return avail >= span + 3 * DAY
             return span <= avail <= span + 3 * DAY
-        if p.variant == "supplement":
-            return avail >= (10 if target == S.STOPPED else 7) * DAY
+        if p.variant == "supplement":  # withdrawn while the supplement is awaited
+            return avail >= 7 * DAY
         if p.variant == "processing":  # stopped or withdrawn during processing
             return avail >= work + extra + 300
         return avail >= 400
@@ -845,7 +928,7 @@ def _targets(rng: random.Random, count: int) -> list[tuple[Status, str]]:
     """Each status's share of the month, at least one of each; `returned` takes the rest."""
     targets: list[tuple[Status, str]] = []
     for status, variant, share in SHARES:
-        ways = {S.WITHDRAWN: WITHDRAWALS, S.STOPPED: STOPS}.get(status, [variant])
+        ways = WAYS.get(status, [variant])
         targets += [(status, ways[i % len(ways)]) for i in range(max(1, round(share * count)))]
     targets += [(S.RETURNED, "")] * (count - len(targets))
     rng.shuffle(targets)
@@ -878,7 +961,6 @@ SEND_BACK_NOTES = [
     "Chưa ghi đầy đủ căn cứ pháp lý, đề nghị hoàn thiện dự thảo.",
 ]
 WITHDRAW_NOTE = "Người yêu cầu có đơn đề nghị rút hồ sơ."
-LAPSED_NOTE = "Quá thời hạn bổ sung theo Phiếu yêu cầu bổ sung mà người yêu cầu không bổ sung."
 
 Story = Generator[datetime.datetime, None, None]
 # A part of a story: yields instants, returns where it got to (None: the story ended there).
@@ -933,9 +1015,15 @@ class DossierStory:
         )
 
     def worker(self) -> User:
+        """Who does the open step: whoever it was given to, else its role's holder there."""
         task = open_task_of(self.dossier())
         assert task is not None  # noqa: S101 - the story only asks while a step is open
-        return self.w.worker(task.agency.code, task.role, self.competent)
+        return task.assignee or self.w.worker(task.agency.code, task.role)
+
+    def asker(self) -> User:
+        """Who asks the applicant for more: the open step's specialist, else the leader."""
+        task = open_task_of(self.dossier())
+        return self.worker() if task is not None and task.role == "specialist" else self.leader
 
     @property
     def desk(self) -> User:
@@ -945,17 +1033,22 @@ class DossierStory:
     def leader(self) -> User:
         return self.w.holders[self.competent, "leader"]
 
-    def attach(self, actor: User, document: dict[str, Any], *, digitised: bool) -> None:
+    def scan(self, document: dict[str, Any]) -> IntakeFile:
+        """A paper of the dossier, as its scan or upload."""
         applicant = self.p.applicant.name if self.p.applicant else ""
         scan = _scan([document["name"][:70], applicant, "Ban chup - du lieu mau MotCua"])
-        current = self.dossier()
+        name = f"{document['code']} {document['name'][:60]}.pdf"
+        return IntakeFile(document["code"], BytesIO(scan), name, len(scan))
+
+    def attach(self, actor: User, document: dict[str, Any], *, digitised: bool) -> None:
+        paper, current = self.scan(document), self.dossier()
         document_attach(
             actor=actor,
             key=current.code or str(current.reference),
-            stream=BytesIO(scan),
-            name=f"{document['code']} {document['name'][:60]}.pdf",
-            size=len(scan),
-            component=document["code"],
+            stream=paper.stream,
+            name=paper.name,
+            size=paper.size,
+            component=paper.component,
             digitised=digitised,
         )
 
@@ -973,23 +1066,44 @@ class DossierStory:
         online, citizen = p.channel == Channel.ONLINE, p.citizen
         assert p.applicant is not None  # noqa: S101
         yield t
-        dossier = dossier_create(
-            actor=citizen if online and citizen else self.desk,
-            procedure_code=p.proc.code,
-            channel=p.channel,
-            applicant=p.applicant,
-            return_method=p.return_method,
-            form_data=p.form_data,
-            agency_code=p.desk.agency.code,
-            submitter=p.submitter,
-        )
+        if p.channel == Channel.COUNTER:  # scanned, then received: Mẫu 01 lists the papers
+            dossier = counter_intake(
+                actor=self.desk,
+                procedure_code=p.proc.code,
+                agency_code=p.desk.agency.code,
+                applicant=p.applicant,
+                return_method=p.return_method,
+                form_data=p.form_data,
+                submitter=p.submitter,
+                files=[self.scan(document) for document in self.papers()],
+                decision="receive",
+                note="",
+                items=[],
+            )
+        else:  # uploaded by the citizen, or taken out of the envelope at the desk
+            dossier = dossier_create(
+                actor=citizen if online and citizen else self.desk,
+                procedure_code=p.proc.code,
+                channel=p.channel,
+                applicant=p.applicant,
+                return_method=p.return_method,
+                form_data=p.form_data,
+                agency_code=p.desk.agency.code,
+                submitter=p.submitter,
+                receive=False,
+            )
         self.pk, self.competent = dossier.pk, dossier.competent_agency.code
-        for document in self.papers():
+        uploads = [] if p.channel == Channel.COUNTER else self.papers()  # the counter's are on
+        for document in uploads:
             t = self.by_citizen(t, rng.randint(1, 6)) if online else self.later(t, 2)
             yield t
             self.attach(
                 citizen if online and citizen else self.desk, document, digitised=not online
             )
+        if p.channel == Channel.POSTAL:
+            t = self.later(t, 2)
+            yield t
+            self.act("receive", self.desk)
         if p.target == S.SUBMITTED:
             return
         if p.variant == "submitted":  # withdrawn before the desk looked at it
@@ -1000,7 +1114,7 @@ class DossierStory:
         if online:
             t = self.later(t, rng.randint(15, 300))
             yield t
-            if p.target == S.REFUSED:
+            if p.target == S.REFUSED and not p.intake_supplement:
                 self.act("refuse", self.desk, note=rng.choice(REFUSALS))
                 return
             if p.intake_supplement:
@@ -1011,6 +1125,11 @@ class DossierStory:
                     items=self.items(),
                 )
                 if p.target == S.SUPPLEMENT_REQUESTED:
+                    return
+                if p.target == S.REFUSED:  # never supplied: it never gets a code
+                    t = self.past_deadline()
+                    yield t
+                    self.act("refuse", None if rng.random() < 0.5 else self.desk, note=LAPSED_NOTE)
                     return
                 t = self.by_citizen(t, rng.randint(240, 2880))
                 yield t
@@ -1051,12 +1170,13 @@ class DossierStory:
             self.act("return_result", who)
 
     def process(self, t: datetime.datetime) -> Part:
-        """The process steps from step 2 on; returns the instant of approval, or None when the
-        story ends before a result."""
-        p, rng, steps, done = self.p, self.rng, len(self.p.proc.steps), set()
-        position = 2
+        """The process steps on the dossier's route after the desk's; returns the instant the
+        result is ready, or None when the story ends before a result."""
+        p, rng, route, done = self.p, self.rng, self.p.route, set()
+        at = 0  # where on the route the dossier is
         while True:
-            if position == p.assign_at and "assign" not in done:
+            position = route[at]
+            if position == p.assign_at and "assign" not in done and self.unassigned():
                 done.add("assign")
                 t = self.later(t, rng.randint(5, 90))
                 yield t
@@ -1071,7 +1191,7 @@ class DossierStory:
                 done.add("tax")
                 t = self.later(t, self.minutes(position) // 2)
                 yield t
-                self.act("request_obligation", self.worker(), note=OBLIGATIONS[p.proc.code])
+                self.act("request_obligation", self.leader, note=OBLIGATIONS[p.proc.code])
                 if p.target == S.AWAITING_OBLIGATION:
                     return None
                 t = self.later(t, rng.randint(120, 3 * DAY))
@@ -1102,55 +1222,77 @@ class DossierStory:
             if position == p.send_back_at and "back" not in done:
                 done.add("back")
                 self.act("send_back", self.worker(), note=rng.choice(SEND_BACK_NOTES))
-                position -= 1
-            elif position < steps:
-                self.act("forward", self.worker())
-                position += 1
-            else:
-                self.act("approve", self.leader)
+                at -= 1
+                continue
+            # The leader signs at the signing step; every other step is handed on, and the
+            # last one's hand-over (or the signing, when it is last) makes the result ready.
+            self.act("approve" if position == p.signing else "forward", self.worker())
+            if at == len(route) - 1:
                 return t
+            at += 1
+
+    def unassigned(self) -> bool:
+        task = open_task_of(self.dossier())
+        return task is not None and task.assignee_id is None
 
     def assign(self) -> None:
-        """The competent agency's leader hands the step to its specialist."""
+        """The competent agency's leader hands the step, left unassigned since its agency has
+        several officers of its role, to one of them."""
         current = self.dossier()
-        specialist = self.w.holders[self.competent, "specialist"]
+        task = open_task_of(current)
+        assert task is not None  # noqa: S101 - asked only while a step waits unassigned
+        officer = self.rng.choice(assignable_officers(task=task))
         task_assign(
             actor=self.leader,
             key=current.code or str(current.reference),
             version=current.version,
-            assignee_username=specialist.get_username(),
+            assignee_username=officer.get_username(),
         )
 
     def supplement(self, t: datetime.datetime) -> Part:
-        """Asked within 3 working days of receipt; then given, or not (withdrawn, stopped)."""
+        """Asked within 3 working days of receipt; then handed in (online, or at the counter)
+        and accepted by the officer who asked, or never given: withdrawn, or stopped once the
+        deadline on Mẫu 02 has passed."""
         p, rng = self.p, self.rng
         received = self.dossier().received_at or t
         spent = self.cal.working_minutes_between(received, t)
         t = self.later(t, min(rng.randint(30, 600), 3 * DAY - spent - 30))
         yield t
-        self.act(
-            "request_supplement", self.worker(), note="Đề nghị bổ sung hồ sơ.", items=self.items()
-        )
-        if p.target == S.SUPPLEMENT_REQUESTED:
-            return None
+        asker = self.asker()
+        self.act("request_supplement", asker, note="Đề nghị bổ sung hồ sơ.", items=self.items())
+        if p.target == S.SUPPLEMENT_REQUESTED and rng.random() < 0.5:
+            return None  # nothing handed in yet
         if p.target == S.WITHDRAWN:
             t = self.later(t, rng.randint(DAY, 4 * DAY))
             yield t
             self.act("withdraw", p.citizen or self.desk, note=WITHDRAW_NOTE)
             return None
         if p.target == S.STOPPED:  # the applicant let the deadline pass
-            t = self.later(t, rng.randint(8 * DAY, 9 * DAY))
+            t = self.past_deadline()
             yield t
             self.act("stop", None if rng.random() < 0.5 else self.leader, note=LAPSED_NOTE)
             return None
         t = self.later(t, rng.randint(DAY // 2, 4 * DAY))
         yield t
         online = p.citizen is not None
-        self.attach(p.citizen or self.desk, rng.choice(self.papers()), digitised=not online)
-        t = self.later(t, rng.randint(5, 120))
+        applicant = p.citizen or self.desk  # the desk records what is brought to the counter
+        self.attach(applicant, rng.choice(self.papers()), digitised=not online)
+        t = self.later(t, 2)
         yield t
-        self.act("complete_supplement", p.citizen if online and rng.random() < 0.5 else self.desk)
+        self.act("submit_supplement", applicant)
+        if p.target == S.SUPPLEMENT_REQUESTED:
+            return None  # handed in: the officer who asked has yet to look
+        t = self.later(t, rng.randint(30, 480))
+        yield t
+        self.act("complete_supplement", asker)
         return t
+
+    def past_deadline(self) -> datetime.datetime:
+        """When a supplement never given ends the dossier: after the deadline Mẫu 02 set,
+        by the leader or the desk, or by the daily job (the system)."""
+        supplement = open_supplement_of(self.dossier())
+        assert supplement is not None and supplement.deadline is not None  # noqa: S101
+        return self.later(supplement.deadline, self.rng.randint(10, DAY))
 
     def apologize(
         self, t: datetime.datetime

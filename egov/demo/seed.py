@@ -13,7 +13,7 @@ from egov.interop.inbound.services import connection_account_create
 from egov.interop.services.registry import registry_install
 from egov.orgs.services import agency_upsert, calendar_entry_set, staff_provision
 
-from .agencies import PROVINCE_CODE, all_agencies
+from .agencies import PROVINCE_CODE, all_agencies, officer_title
 
 PROCEDURES_FILE = Path(__file__).with_name("procedures.json")
 # The day the two-tier structure took effect (NQ 202/2025/QH15): every demo agency's start.
@@ -166,6 +166,7 @@ def seed_demo() -> SeedReport:
             parent_code=agency.parent_code,
             province_code=PROVINCE_CODE,
             ward_code=agency.ward_code,
+            phone=agency.phone or None,
             valid_from=REFORM_DAY,
         )
         written += changed
@@ -190,6 +191,7 @@ def seed_demo() -> SeedReport:
             agency_code=login.agency_code,
             roles=login.roles,
             full_name=login.full_name,
+            title=officer_title(login.agency_code, login.roles[0]),
         )
     return SeedReport(
         agencies_written=written,

@@ -38,7 +38,8 @@ from egov.dossiers.selectors import (
     worklist_counts,
 )
 from egov.dossiers.services import (
-    document_attach,
+    ResultFile,
+    dossier_approve,
     dossier_perform,
     task_assign,
 )
@@ -48,27 +49,6 @@ from egov.orgs.selectors import memberships_of
 
 PAGE_SIZE = 50
 
-# What each action's button says, and what its confirmation asks.
-ACTION_LABELS = {
-    "receive": ("Tiếp nhận", "Tiếp nhận hồ sơ này và cấp mã hồ sơ?"),
-    "refuse": ("Từ chối tiếp nhận", "Từ chối tiếp nhận hồ sơ này (Mẫu 03)?"),
-    "request_supplement": ("Yêu cầu bổ sung", "Gửi yêu cầu bổ sung hồ sơ (Mẫu 02)?"),
-    "complete_supplement": ("Đã nhận đủ bổ sung", "Xác nhận đã nhận đủ giấy tờ bổ sung?"),
-    "transfer": ("Chuyển xử lý", "Chuyển hồ sơ sang cơ quan giải quyết?"),
-    "forward": ("Chuyển bước tiếp theo", "Chuyển hồ sơ sang bước tiếp theo?"),
-    "send_back": ("Trả lại bước trước", "Trả hồ sơ về bước trước?"),
-    "request_obligation": ("Yêu cầu nghĩa vụ tài chính", "Yêu cầu thực hiện nghĩa vụ tài chính?"),
-    "confirm_obligation": ("Đã hoàn thành nghĩa vụ", "Xác nhận đã hoàn thành nghĩa vụ tài chính?"),
-    "approve": ("Phê duyệt kết quả", "Phê duyệt và ký kết quả giải quyết?"),
-    "stop": ("Dừng giải quyết", "Dừng giải quyết hồ sơ này?"),
-    "withdraw": ("Rút hồ sơ", "Ghi nhận công dân rút hồ sơ?"),
-    "apologize": ("Xin lỗi, hẹn lại", "Gửi thư xin lỗi và hẹn lại ngày trả (Mẫu 04)?"),
-    "return_result": ("Trả kết quả", "Xác nhận đã trả kết quả cho người nhận?"),
-}
-# Actions whose form asks for a reason (the engine refuses them without one).
-NEEDS_NOTE = frozenset(
-    {"refuse", "request_supplement", "send_back", "request_obligation", "stop", "apologize"}
-)
 FORMS = [
     ("01", "Giấy tiếp nhận (Mẫu 01)"),
     ("02", "Phiếu yêu cầu bổ sung (Mẫu 02)"),
@@ -209,9 +189,9 @@ def dossier_page(request: HttpRequest, key: str) -> HttpResponse:
     actions = [
         {
             "name": rule.action.value,
-            "label": ACTION_LABELS[rule.action.value][0],
-            "confirm": ACTION_LABELS[rule.action.value][1],
-            "needs_note": rule.action.value in NEEDS_NOTE,
+            "label": lifecycle.ACTIONS[rule.action].label,
+            "confirm": lifecycle.ACTIONS[rule.action].confirm,
+            "needs_note": lifecycle.ACTIONS[rule.action].needs_note,
         }
         for rule in actions_available(actor=request.user, dossier=dossier)
     ]
@@ -279,29 +259,27 @@ def dossier_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
         params["recipient_name"] = request.POST.get("recipient_name", "")[:255]
         params["recipient_id_number"] = request.POST.get("recipient_id_number", "")[:20]
     result = request.FILES.get("result")
-    if action == "approve" and result is not None:
-        # The signed result goes on the dossier first; the approval follows it.
-        try:
-            document_attach(
+    try:
+        if action == "approve":
+            # The signed result and the approval: one use case, whole or not at all.
+            dossier = dossier_approve(
                 actor=request.user,  # type: ignore[arg-type]
                 key=key,
-                stream=result,
-                name=result.name or "",
-                size=result.size or 0,
-                is_result=True,
+                version=_version(request),
+                note=request.POST.get("note", "")[:5000],
+                result=ResultFile(stream=result, name=result.name or "", size=result.size or 0)
+                if result is not None
+                else None,
             )
-        except DomainError as error:
-            messages.error(request, error.message)
-            return _page(key)
-    try:
-        dossier = dossier_perform(
-            key=key,
-            action=action,
-            actor=request.user,  # type: ignore[arg-type]
-            version=_version(request),
-            note=request.POST.get("note", "")[:5000],
-            **params,
-        )
+        else:
+            dossier = dossier_perform(
+                key=key,
+                action=action,
+                actor=request.user,  # type: ignore[arg-type]
+                version=_version(request),
+                note=request.POST.get("note", "")[:5000],
+                **params,
+            )
     except DossierNotFoundError as error:
         raise Http404(error.message) from error
     except StaleVersionError as error:
@@ -313,8 +291,7 @@ def dossier_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
         return _page(key)
-    label = ACTION_LABELS.get(action, (action, ""))[0]
-    messages.success(request, f"Đã thực hiện: {label}.")
+    messages.success(request, f"Đã thực hiện: {lifecycle.ACTIONS[lifecycle.Action(action)].label}.")
     return _page(dossier.code or str(dossier.reference))
 
 

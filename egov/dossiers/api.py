@@ -14,10 +14,9 @@ from ninja import Status as HttpStatus
 
 from egov.core.api_support import ScopedThrottle
 
-from .exports import tracking_book_xlsx
 from .lifecycle import Action, Status
 from .models import Dossier, DossierDocument
-from .printing import FORMS, tracking_book
+from .printing import FORMS, tracking_book, tracking_book_xlsx
 from .selectors import (
     WorklistFilters,
     agency_book_get,
@@ -30,8 +29,10 @@ from .selectors import (
 )
 from .services import (
     Applicant,
+    ResultFile,
     Submitter,
     document_attach,
+    dossier_approve,
     dossier_create,
     dossier_perform,
     task_assign,
@@ -71,6 +72,12 @@ class SubmitterIn(Schema):
     phone: str = Field("", max_length=15)
 
 
+class PaperIn(Schema):
+    component: str = Field("", max_length=20, description="mã thành phần hồ sơ")
+    copy_kind: Literal["original", "copy", "certified_copy", "original_or_copy"] | None = None
+    quantity: int = Field(1, ge=1, le=99)
+
+
 class DossierIn(Schema):
     procedure: str = Field(..., description="mã thủ tục quốc gia, ví dụ 1.001193")
     channel: Literal["counter", "online", "postal"]
@@ -79,6 +86,12 @@ class DossierIn(Schema):
     form_data: dict[str, Any] = Field(default_factory=dict)
     agency: str | None = Field(None, description="mã định danh Bộ phận Một cửa tiếp nhận")
     submitter: SubmitterIn | None = None
+    papers: list[PaperIn] | None = Field(
+        None, max_length=50, description="giấy tờ đã nhận tại quầy (Mẫu 01)"
+    )
+    corrects: str | None = Field(
+        None, max_length=40, description="mã hồ sơ có kết quả cần đính chính (hồ sơ mới)"
+    )
 
 
 class ActionIn(Schema):
@@ -163,6 +176,13 @@ class DossierOut(DossierSummaryOut):
     clock_state: str
     form_data: dict[str, Any]
     current_task: TaskOut | None
+    book_number: int | None
+    received_papers: list[dict[str, Any]]
+    corrects: str | None
+
+    @staticmethod
+    def resolve_corrects(dossier: Dossier) -> str | None:
+        return dossier.corrects.code if dossier.corrects_id and dossier.corrects else None
 
     @staticmethod
     def resolve_applicant(dossier: Dossier) -> dict[str, Any]:
@@ -285,6 +305,10 @@ def create(request: HttpRequest, body: DossierIn) -> HttpStatus[Dossier]:
         )
         if body.submitter
         else None,
+        papers=[paper.model_dump(exclude_none=True) for paper in body.papers]
+        if body.papers is not None
+        else None,
+        corrects=body.corrects,
     )
     return HttpStatus(201, dossier)
 
@@ -332,6 +356,31 @@ def perform(request: HttpRequest, key: str, action: Action, body: ActionIn) -> D
         recipient_id_number=body.recipient_id_number,
         tax_kind=body.tax_kind,
         taxable_value=body.taxable_value,
+    )
+
+
+@router.post(
+    "/dossiers/{key}/approve",
+    response={200: DossierOut, **ERRORS},
+    summary="Phê duyệt kết quả, kèm tệp kết quả đã ký",
+)
+def approve(
+    request: HttpRequest,
+    key: str,
+    version: Form[int],
+    note: Form[str] = "",
+    result: File[UploadedFile | None] = None,
+) -> Dossier:
+    return dossier_approve(
+        actor=request.user,  # type: ignore[arg-type]
+        key=key,
+        version=version,
+        note=note[:5000],
+        result=ResultFile(
+            stream=cast(IO[bytes], result), name=result.name or "", size=result.size or 0
+        )
+        if result is not None
+        else None,
     )
 
 

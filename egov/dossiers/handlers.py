@@ -1,80 +1,77 @@
-"""What follows a dossier event, inside the same transaction (DESIGN "How data flows").
+"""What follows a dossier event, inside the same transaction (DESIGN "How data flows", 1).
 
-Handlers are plain functions registered here, in order; each gets the event and writes
-outbox rows for what must leave the process. Explicit wiring, no signals.
+The engine knows no subscriber by name. Each app that must hear of dossier events (the
+interconnection bus, the notifications...) registers its handlers in its
+`AppConfig.ready()`:
+
+    handlers.register(on_dossier_event, order=50)  # a function of the event
+
+`dispatch` hands every event to the registered handlers by ascending `order`; each writes
+what the event means for its app (outbox rows, aggregates) in the event's transaction, so a
+handler that fails rolls the whole change back. Explicit wiring, no signals.
+
+`order` is unique: two apps cannot claim the same place, so the sequence never depends on
+which app happened to load first. `registered()` lists the handlers in that sequence
+(tests/dossiers/test_handlers_registry.py pins it).
 """
 
 from collections.abc import Callable
-
-from egov.interop.services.civil_status import civil_status_queue, is_civil_status
-from egov.interop.services.outbox import outbox_put
-from egov.interop.services.portal import portal_sync_queue
-from egov.interop.services.tax import tax_transfer_queue
+from dataclasses import dataclass
 
 from .models import DossierEvent
 
 Handler = Callable[[DossierEvent], None]
 
-# Events the applicant is told about (receipt slip, supplement, result, refusal, delay...).
-_APPLICANT_NOTICES = frozenset(
-    {
-        "receive",
-        "refuse",
-        "request_supplement",
-        "request_obligation",
-        "approve",
-        "stop",
-        "apologize",
-        "confirm_obligation",
-    }
-)
+
+@dataclass(frozen=True)
+class _Registration:
+    order: int
+    handler: Handler
+
+    @property
+    def name(self) -> str:
+        return handler_name(self.handler)
 
 
-def sync_national_portal(event: DossierEvent) -> None:
-    """The National Public Service Portal hears of every dossier and every step (DOMAIN §8)."""
-    portal_sync_queue(event=event)
+_registrations: list[_Registration] = []
 
 
-def notify_applicant(event: DossierEvent) -> None:
-    if event.action not in _APPLICANT_NOTICES:
-        return
-    dossier = event.dossier
-    if not (dossier.applicant_phone or dossier.applicant_email or dossier.owner_id):
-        return
-    outbox_put(
-        system="notify",
-        topic="notify.applicant",
-        ordering_key=f"notify:{dossier.pk}",
-        idempotency_key=f"notify:{dossier.pk}:{event.seq}",
-        payload={"dossier": dossier.pk, "event": event.seq, "action": event.action},
-    )
+class HandlerRegistrationError(Exception):
+    """A registration that would make the sequence ambiguous (a programming error)."""
 
 
-def register_civil_status(event: DossierEvent) -> None:
-    """A birth, death or marriage transferred to processing is registered with the Ministry
-    of Justice's civil status system, once (the officer then writes the register book)."""
-    if event.action == "transfer" and is_civil_status(event.dossier):
-        civil_status_queue(dossier=event.dossier)
+def handler_name(handler: Handler) -> str:
+    """`egov.interop.handlers.sync_national_portal`: how a handler is named in lists and
+    errors."""
+    return f"{handler.__module__}.{handler.__qualname__}"
 
 
-def transfer_to_tax(event: DossierEvent) -> None:
-    """The land office asks for an obligation: the tax authority gets the dossier to set it;
-    the payment it reports (inbound call or poll) moves the dossier on."""
-    tax = event.payload.get("tax")
-    if event.action == "request_obligation" and tax:
-        tax_transfer_queue(
-            dossier=event.dossier, kind=tax["kind"], taxable_value=tax.get("taxable_value")
-        )
+def register(handler: Handler, *, order: int) -> None:
+    """Hand every dossier event to `handler`, after the handlers of a lower `order`.
+
+    Registering the same handler (the same qualified name) with the same order again changes
+    nothing (`ready()` may run more than once); the same handler at another order, or another
+    handler at a taken order, raises HandlerRegistrationError."""
+    for existing in _registrations:
+        if existing.handler is handler or existing.name == handler_name(handler):
+            if existing.order == order:
+                return
+            raise HandlerRegistrationError(
+                f"{handler_name(handler)} is registered at order {existing.order}, not {order}"
+            )
+        if existing.order == order:
+            raise HandlerRegistrationError(
+                f"{handler_name(handler)}: order {order} is taken by {existing.name}"
+            )
+    _registrations.append(_Registration(order=order, handler=handler))
+    _registrations.sort(key=lambda registration: registration.order)
 
 
-HANDLERS: tuple[Handler, ...] = (
-    sync_national_portal,
-    notify_applicant,
-    register_civil_status,
-    transfer_to_tax,
-)
+def registered() -> tuple[str, ...]:
+    """The registered handlers' names, in the order `dispatch` calls them."""
+    return tuple(registration.name for registration in _registrations)
 
 
 def dispatch(event: DossierEvent) -> None:
-    for handler in HANDLERS:
-        handler(event)
+    for registration in tuple(_registrations):
+        registration.handler(event)

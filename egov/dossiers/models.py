@@ -60,6 +60,27 @@ class Outcome(models.TextChoices):
     LATE = "late", "Quá hạn"
 
 
+# What only the one door writes: a set-based UPDATE would skip the lifecycle, the event
+# chain and the handlers.
+DOOR_FIELDS = frozenset({"status", "version", "event_seq", "event_head"})
+
+
+class DoorFieldError(TypeError):
+    """A bulk write tried to change what only `dossier_perform` changes."""
+
+
+class DossierQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        if touched := DOOR_FIELDS & kwargs.keys():
+            raise DoorFieldError(f"{sorted(touched)} change only through dossier_perform")
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        if touched := DOOR_FIELDS & set(fields):
+            raise DoorFieldError(f"{sorted(touched)} change only through dossier_perform")
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+
 class Dossier(models.Model):
     code = models.CharField("mã hồ sơ", max_length=30, unique=True, null=True, blank=True)
     # The provisional reference an online applicant gets before the code; never sequential.
@@ -127,10 +148,26 @@ class Dossier(models.Model):
         related_name="created_dossiers",
     )
 
+    # A correction of an earlier result is a new dossier linked to the first (DOMAIN §3).
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name="đính chính kết quả của hồ sơ",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+
     status = models.CharField("trạng thái", max_length=24, choices=Status.choices)
     form_data = models.JSONField("dữ liệu tờ khai", default=dict, blank=True)
     submitted_at = models.DateTimeField("nộp lúc")
     received_at = models.DateTimeField("tiếp nhận lúc", null=True, blank=True)
+    # The row of the receiving desk's tracking book (Mẫu 06) for the year of receipt: the
+    # "Số thứ tự" of Mẫu 01 too (BookCounter).
+    book_number = models.PositiveIntegerField("số thứ tự sổ theo dõi", null=True, blank=True)
+    # What the desk actually took in, as Mẫu 01 lists it: [{"component", "name",
+    # "copy_kind", "quantity"}], recorded at receipt.
+    received_papers = models.JSONField("thành phần đã nhận", default=list, blank=True)
     due_at = models.DateTimeField("hẹn trả", null=True, blank=True)
     original_due_at = models.DateTimeField("hẹn trả ban đầu", null=True, blank=True)
     completed_at = models.DateTimeField("hoàn thành lúc", null=True, blank=True)
@@ -166,6 +203,8 @@ class Dossier(models.Model):
     # Folded code, applicant name and ID number for worklist search (egov.core.text.fold).
     search_text = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
 
     class Meta:
         verbose_name = "hồ sơ"
@@ -293,7 +332,15 @@ class SupplementRequest(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # When the applicant must have supplied it; after it the dossier may be stopped (at
+    # intake: refused) by the leader or the daily job.
+    deadline = models.DateTimeField("hạn bổ sung", null=True, blank=True)
+    # The applicant handed in what was asked; the officer who asked decides (completed_at)
+    # or asks again. A request asked again, or left open when the dossier ended (withdrawn,
+    # refused or stopped after its deadline), no longer awaits anything (`superseded`).
+    answered_at = models.DateTimeField("người nộp đã bổ sung lúc", null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    superseded = models.BooleanField("không còn hiệu lực", default=False)
 
     class Meta:
         verbose_name = "yêu cầu bổ sung"
@@ -342,6 +389,23 @@ class DossierFee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} · {self.name}"
+
+
+class BookCounter(models.Model):
+    """The last row of a desk's tracking book (Mẫu 06) in a year: one book per desk per
+    year, numbered continuously from 1."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="book_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.year} {self.last}"
 
 
 class DailyCounter(models.Model):

@@ -2,9 +2,12 @@
 
 Staff see the dossiers of their agency: received at their desk, to be decided by their
 agency, or with a process step at their agency. Province administrators and auditors see
-all. Citizens see the dossiers they own. What a person may do is the lifecycle rule's actors
-(`lifecycle.Actor`) met by the person's roles at the right agency.
+all. Citizens see the dossiers they own. `visible_q` says it once, for a list and for one.
+What a person may do is the lifecycle rule's actors (`lifecycle.Actor`) met by the person's
+roles at the right agency.
 """
+
+from django.db.models import Q
 
 from egov.orgs.models import PROVINCE_WIDE_ROLES, Agency, Role
 from egov.orgs.policies import Actor
@@ -31,20 +34,32 @@ def is_reception_at(actor: Actor, desk: Agency) -> bool:
     return memberships_of(user=actor).filter(agency=desk, role=Role.RECEPTION).exists()
 
 
-def can_view(actor: Actor, dossier: Dossier, open_task: ProcessTask | None = None) -> bool:
+def visible_q(actor: Actor) -> Q:
+    """The dossiers this person may see, as a condition on Dossier: the one source for both
+    the worklists and the single-dossier check (DESIGN: authorisation in the query).
+
+    Province-wide roles (and superusers) see all; staff see what was received at, is decided
+    by, or has (had) a step at one of their agencies; everyone sees the dossiers they own.
+    A person with no active membership is a citizen: their own dossiers only."""
     if not actor.is_authenticated:
-        return False
-    if dossier.owner_id is not None and dossier.owner_id == actor.pk:
-        return True
+        return Q(pk__in=[])
     roles, province_wide = _roles_by_agency(actor)
     if province_wide:
-        return True
-    agencies = {dossier.receiving_agency_id, dossier.competent_agency_id}
-    if open_task is not None:
-        agencies.add(open_task.agency_id)
-    if agencies & roles.keys():
-        return True
-    return dossier.tasks.filter(agency_id__in=roles.keys()).exists()
+        return Q()
+    own = Q(owner_id=actor.pk)
+    if not roles:
+        return own
+    agencies = list(roles)
+    return (
+        own
+        | Q(receiving_agency_id__in=agencies)
+        | Q(competent_agency_id__in=agencies)
+        | Q(pk__in=ProcessTask.objects.filter(agency_id__in=agencies).values("dossier_id"))
+    )
+
+
+def can_view(actor: Actor, dossier: Dossier) -> bool:
+    return Dossier.objects.filter(visible_q(actor), pk=dossier.pk).exists()
 
 
 def acting_as(
@@ -52,7 +67,8 @@ def acting_as(
 ) -> set[lifecycle.Actor]:
     """The lifecycle actors this person is for this dossier right now.
 
-    `None` is the system itself (a callback, a scheduled job).
+    `None` is the system itself (a callback, a scheduled job). A step is done only by its
+    role at its agency (`STEP`); only the competent agency's leaders are `LEADER`.
     """
     if actor is None:
         return {lifecycle.Actor.SYSTEM}
@@ -62,15 +78,20 @@ def acting_as(
     roles, _ = _roles_by_agency(actor)
     if Role.RECEPTION in roles.get(dossier.receiving_agency_id, set()):
         kinds.add(lifecycle.Actor.RECEPTION)
-    # Specialists and leaders act where the dossier's current step is, else at the
-    # competent agency (apologies and stops before any step opened there).
+    if open_task is not None:
+        step_roles = roles.get(open_task.agency_id, set())
+        # A partner agency's leader answers for their agency's inter-agency step: they send
+        # it forward or back. At the competent agency each step is its role's alone.
+        partner_leader = (
+            open_task.agency_id != dossier.competent_agency_id and Role.LEADER in step_roles
+        )
+        if open_task.role in step_roles or partner_leader:
+            kinds.add(lifecycle.Actor.STEP)
+    # Specialists act where the dossier's current step is, else at the competent agency.
     working_agency = open_task.agency_id if open_task else dossier.competent_agency_id
-    working_roles = roles.get(working_agency, set())
-    # A clerk's step (stamping, issuing) is worked by the clerk as a specialist works theirs.
-    clerk_step = open_task is not None and open_task.role == Role.CLERK
-    if Role.SPECIALIST in working_roles or (clerk_step and Role.CLERK in working_roles):
+    if Role.SPECIALIST in roles.get(working_agency, set()):
         kinds.add(lifecycle.Actor.SPECIALIST)
-    if Role.LEADER in working_roles or Role.LEADER in roles.get(dossier.competent_agency_id, set()):
+    if Role.LEADER in roles.get(dossier.competent_agency_id, set()):
         kinds.add(lifecycle.Actor.LEADER)
     return kinds
 

@@ -8,17 +8,25 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from egov.core.hashchain import verify
 from egov.core.text import fold
 from egov.orgs.errors import UnknownAgencyError
-from egov.orgs.models import PROVINCE_WIDE_ROLES, Agency
+from egov.orgs.models import Agency, Membership
 from egov.orgs.policies import Actor
 from egov.orgs.selectors import agency_get, memberships_of
 
 from . import lifecycle, policies
 from .errors import DossierNotFoundError
-from .models import Apology, Dossier, DossierDocument, DossierEvent, ProcessTask
+from .models import (
+    Apology,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    ProcessTask,
+    SupplementRequest,
+)
 
 
 def dossier_locate(*, key: str) -> Dossier:
@@ -37,6 +45,24 @@ def dossier_locate(*, key: str) -> Dossier:
     if by_reference is None:
         raise DossierNotFoundError
     return by_reference
+
+
+def officer_label(actor: Any, *, agencies: list[int]) -> str:
+    """A person as the event log, the forms and the national portal name them: the full name
+    and, for an officer, the title held at the agency concerned ("Trần Văn Minh, Phó Chủ
+    tịch") — never a login. The system acts as "Hệ thống"."""
+    if actor is None:
+        return "Hệ thống"
+    # Staff accounts carry their names (create_staff asks for one); an account created
+    # without one is named by its login rather than left anonymous in the log.
+    name = " ".join(actor.get_full_name().split()) or actor.get_username()
+    titles = dict(
+        Membership.objects.filter(user_id=actor.pk, agency_id__in=agencies, active=True)
+        .exclude(title="")
+        .values_list("agency_id", "title")
+    )
+    title = next((titles[agency] for agency in agencies if agency in titles), "")
+    return f"{name}, {title}" if title else name
 
 
 def open_task_of(dossier: Dossier) -> ProcessTask | None:
@@ -61,17 +87,69 @@ def is_immediate_result(content: dict[str, Any]) -> bool:
     return limit["unit"] == "hours" and Decimal(str(limit["value"])) <= IMMEDIATE_RESULT_HOURS
 
 
+def step_applies(step: dict[str, Any], form_data: dict[str, Any]) -> bool:
+    """A conditional step (`when`: an e-form field) runs only when that field is ticked or
+    filled: permanent-residence registration only when the applicant asked for it."""
+    field = step.get("when")
+    return not field or bool(form_data.get(field))
+
+
+def applicable_positions(dossier: Dossier) -> list[int]:
+    """The positions (from 1) of the steps this dossier goes through."""
+    return [
+        position
+        for position, step in enumerate(process_steps(dossier), start=1)
+        if step_applies(step, dossier.form_data)
+    ]
+
+
+def signing_position(dossier: Dossier, positions: list[int] | None = None) -> int:
+    """Where the result is signed: the last leader's step, or the last step when none is."""
+    steps = process_steps(dossier)
+    positions = positions if positions is not None else applicable_positions(dossier)
+    leaders = [position for position in positions if steps[position - 1]["role"] == "leader"]
+    return leaders[-1] if leaders else positions[-1]
+
+
+def reopenable_before(
+    dossier: Dossier, position: int, positions: list[int] | None = None
+) -> list[int]:
+    """The steps before `position` that a send-back may reopen: never the desk's (step 1),
+    and once the result is signed never the signing step or any before it."""
+    positions = positions if positions is not None else applicable_positions(dossier)
+    floor = signing_position(dossier, positions) if dossier.result_signed else 1
+    return [earlier for earlier in positions if floor < earlier < position]
+
+
+def open_supplement_of(dossier: Dossier) -> SupplementRequest | None:
+    """The supplement request the applicant has yet to satisfy, if any."""
+    return (
+        dossier.supplements.filter(completed_at__isnull=True, superseded=False)
+        .order_by("requested_at", "pk")
+        .last()
+    )
+
+
 def dossier_facts(dossier: Dossier, open_task: ProcessTask | None) -> lifecycle.Facts:
     """What the lifecycle's guards need to know of a dossier now."""
-    steps = process_steps(dossier)
+    positions = applicable_positions(dossier)
     position = open_task.position if open_task else 0
-    supplement = dossier.supplements.filter(completed_at__isnull=True).last()
+    supplement = open_supplement_of(dossier)
     return lifecycle.Facts(
         supplement_at_intake=bool(supplement and supplement.at_intake),
         immediate_result=is_immediate_result(dossier.procedure_revision.content),
-        has_next_step=position < len(steps),
-        has_previous_step=position > 2,  # step 1 is the desk's; it is never reopened
+        has_next_step=any(later > position for later in positions),
+        has_previous_step=bool(reopenable_before(dossier, position, positions)),
+        at_signing_step=open_task is not None and position == signing_position(dossier, positions),
+        step_open=open_task is not None,
         result_signed=dossier.result_signed,
+        # Handed in: the officer decides on it, the deadline no longer runs against it.
+        supplement_lapsed=bool(
+            supplement
+            and supplement.answered_at is None
+            and supplement.deadline
+            and supplement.deadline <= timezone.now()
+        ),
     )
 
 
@@ -94,7 +172,7 @@ def dossier_get(*, actor: Actor, key: str) -> Dossier:
     """The dossier if this person may see it; DossierNotFoundError otherwise, so nobody
     learns whether a code exists."""
     dossier = dossier_locate(key=key)
-    if not policies.can_view(actor, dossier, open_task_of(dossier)):
+    if not policies.can_view(actor, dossier):
         raise DossierNotFoundError
     return dossier
 
@@ -119,21 +197,7 @@ def event_chain_breaks(*, batch: int = 500) -> Iterator[tuple[str, int | None, s
 
 
 def _visible_to(actor: Actor) -> QuerySet[Dossier]:
-    """Dossiers this person may see, as one query (DESIGN: authorisation in the query)."""
-    dossiers = Dossier.objects.all()
-    if getattr(actor, "is_superuser", False):
-        return dossiers
-    memberships = list(memberships_of(user=actor))
-    if any(m.role in PROVINCE_WIDE_ROLES for m in memberships):
-        return dossiers
-    agencies = {m.agency_id for m in memberships}
-    if not agencies:
-        return dossiers.filter(owner_id=actor.pk)
-    return dossiers.filter(
-        Q(receiving_agency_id__in=agencies)
-        | Q(competent_agency_id__in=agencies)
-        | Q(pk__in=ProcessTask.objects.filter(agency_id__in=agencies).values("dossier_id"))
-    )
+    return Dossier.objects.filter(policies.visible_q(actor))
 
 
 @dataclass(frozen=True)
@@ -175,8 +239,19 @@ def _tab_conditions(actor: Actor, agency_id: int | None = None) -> dict[str, Q]:
         agencies = [agency_id]
     open_tasks = ProcessTask.objects.filter(finished_at__isnull=True)
     at_my_agencies = open_tasks.filter(agency_id__in=agencies)
+    # A supplement the applicant handed in waits for the officer who asked (DOMAIN §3).
+    answered = SupplementRequest.objects.filter(
+        requested_by_id=actor.pk,
+        answered_at__isnull=False,
+        completed_at__isnull=True,
+        superseded=False,
+    )
     return {
-        "mine": Q(pk__in=open_tasks.filter(assignee_id=actor.pk).values("dossier_id")),
+        "mine": Q(pk__in=open_tasks.filter(assignee_id=actor.pk).values("dossier_id"))
+        | Q(
+            status=lifecycle.Status.SUPPLEMENT_REQUESTED,
+            pk__in=answered.values("dossier_id"),
+        ),
         "agency": Q(pk__in=at_my_agencies.values("dossier_id")),
         "unassigned": Q(pk__in=at_my_agencies.filter(assignee__isnull=True).values("dossier_id")),
         "intake": Q(status=lifecycle.Status.SUBMITTED, channel="online"),
@@ -412,8 +487,6 @@ def agency_dashboard(*, actor: Actor, month_start: datetime.datetime) -> Dashboa
 def procedures_for_desk(*, actor: Actor, query: str, limit: int = 30) -> list[Any]:
     """The counter's procedure search: accents or not, those this officer's desks received
     most in the last 90 days first."""
-    from django.utils import timezone
-
     from egov.catalog.selectors import procedure_search
 
     desks = [m.agency_id for m in memberships_of(user=actor) if m.role == "reception"]

@@ -7,3 +7,9 @@ class InteropConfig(AppConfig):
 
     name = "egov.interop"
     verbose_name = "Trục liên thông"
+
+    def ready(self) -> None:
+        # The bus hears of dossier events through the engine's registry.
+        from .handlers import register_handlers
+
+        register_handlers()

@@ -1,13 +1,13 @@
 """Writes of notices. A notice is a row in the same transaction as what caused it; the e-mail
 copy leaves after commit (a convenience: the row is the record)."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
-
-from egov.orgs.models import Role
 
 from .models import StaffNotification
 
@@ -29,16 +29,22 @@ def staff_notify(*, recipients: list[User], title: str, body: str, link: str = "
     return len(recipients)
 
 
-def province_admins_notify(*, title: str, body: str, link: str = "") -> int:
-    """Tell every active province administrator (dead letters, failing partners)."""
-    admins = list(
-        User.objects.filter(
-            is_active=True,
-            memberships__role=Role.PROVINCE_ADMIN,
-            memberships__active=True,
-        ).distinct()
-    )
-    return staff_notify(recipients=admins, title=title, body=body, link=link)
+def staff_alert(
+    *,
+    recipients: list[User],
+    title: str,
+    body: str,
+    link: str = "",
+    quiet: datetime.timedelta | None = None,
+) -> int:
+    """A notice from the system (the bus registers it as its alert sender, see
+    `egov.interop.services.alerts`): with `quiet`, nothing is sent when a notice with the same
+    title went out that recently, to anyone. Returns how many people were told."""
+    if quiet is not None:
+        since = timezone.now() - quiet
+        if StaffNotification.objects.filter(title=title, created_at__gte=since).exists():
+            return 0
+    return staff_notify(recipients=recipients, title=title, body=body, link=link)
 
 
 def notification_mark_read(*, actor: User, notification_id: int) -> None:

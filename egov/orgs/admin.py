@@ -5,6 +5,7 @@ province administrators manage everything, agency administrators give their own 
 staff the agency-level roles, auditors read. Every write goes through egov.orgs.services.
 """
 
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -48,7 +49,7 @@ class PolicyAdmin(admin.ModelAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(PolicyAdmin):
-    list_display = ["code", "code_qd20", "name", "kind", "valid_from", "valid_to"]
+    list_display = ["code", "code_qd20", "name", "kind", "phone", "valid_from", "valid_to"]
     list_filter = ["kind"]
     search_fields = ["code", "code_qd20", "name"]
     autocomplete_fields = ["parent", "successor"]
@@ -74,6 +75,10 @@ class AgencyAdmin(PolicyAdmin):
                     for field in ("parent", "successor"):
                         if data.get(field) == obj:
                             self.add_error(field, "Không thể chọn chính cơ quan này.")
+                # The help phone and the address are printed on the forms as typed.
+                for field in ("phone", "address"):
+                    if any(unicodedata.category(c) == "Cc" for c in str(data.get(field) or "")):
+                        self.add_error(field, "Không được chứa ký tự điều khiển.")
                 return data
 
         return AgencyForm
@@ -82,7 +87,17 @@ class AgencyAdmin(PolicyAdmin):
         services.agency_save(actor=request.user, agency=obj, changed=list(form.changed_data))
 
 
-class MembershipAddForm(forms.ModelForm):
+class MembershipForm(forms.ModelForm):
+    """A role's title is printed on the forms: plain text on one line."""
+
+    def clean_title(self) -> str:
+        title = " ".join(str(self.cleaned_data.get("title") or "").split())
+        if any(unicodedata.category(char) == "Cc" for char in title):
+            raise forms.ValidationError("Chức vụ không được chứa ký tự điều khiển.")
+        return title
+
+
+class MembershipAddForm(MembershipForm):
     """The user is named by username, so nobody browses the province's list of accounts."""
 
     user = forms.ModelChoiceField(
@@ -96,7 +111,7 @@ class MembershipAddForm(forms.ModelForm):
 
     class Meta:
         model = Membership
-        fields = ["user", "agency", "role"]
+        fields = ["user", "agency", "role", "title"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -108,9 +123,15 @@ class MembershipAddForm(forms.ModelForm):
 
 @admin.register(Membership)
 class MembershipAdmin(PolicyAdmin):
-    list_display = ["user", "agency", "role", "active"]
+    list_display = ["user", "agency", "role", "title", "active"]
     list_filter = ["role", "active"]
-    search_fields = ["user__username", "user__first_name", "agency__name", "agency__code"]
+    search_fields = [
+        "user__username",
+        "user__first_name",
+        "title",
+        "agency__name",
+        "agency__code",
+    ]
     list_select_related = ["user", "agency"]
     list_per_page = 50
 
@@ -147,10 +168,14 @@ class MembershipAdmin(PolicyAdmin):
             kwargs["form"] = type(
                 "BoundMembershipAddForm", (MembershipAddForm,), {"actor": request.user}
             )
+        else:
+            kwargs["form"] = MembershipForm
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return ["user", "agency", "role", "active"] if obj else ["user", "agency", "role"]
+        if obj:
+            return ["user", "agency", "role", "title", "active"]
+        return ["user", "agency", "role", "title"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # An existing role is only switched on or off; another role is another row.
@@ -170,12 +195,16 @@ class MembershipAdmin(PolicyAdmin):
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         if change:
+            if "title" in form.changed_data:
+                services.membership_set_title(
+                    actor=request.user, membership_id=obj.pk, title=obj.title
+                )
             services.membership_set_active(
                 actor=request.user, membership_id=obj.pk, active=obj.active
             )
             return
         membership = services.membership_grant(
-            actor=request.user, user=obj.user, agency=obj.agency, role=obj.role
+            actor=request.user, user=obj.user, agency=obj.agency, role=obj.role, title=obj.title
         )
         obj.pk = membership.pk
 

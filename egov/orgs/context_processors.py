@@ -1,9 +1,6 @@
-import functools
 from typing import Any
 
 from django.http import HttpRequest
-
-from egov.notifications.selectors import unread_count
 
 from .models import PROVINCE_WIDE_ROLES, Role
 from .selectors import memberships_of
@@ -11,8 +8,8 @@ from .selectors import memberships_of
 
 def staff_nav(request: HttpRequest) -> dict[str, Any]:
     """Which staff links the header shows: the desk to staff, the dashboard to leaders, the
-    interconnection axis to province administrators and auditors, and each staff member's
-    unread notices (counted only when a page shows the header, once)."""
+    interconnection axis to province administrators and auditors. The count of unread
+    notices beside them comes from the notifications app (`unread_notices`)."""
     roles = {m.role for m in memberships_of(user=request.user)}
     user = request.user
     return {
@@ -20,6 +17,4 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
         "nav_leader": bool(roles & {Role.LEADER, Role.AGENCY_ADMIN}),
         # As egov.interop.policies.can_view_bus answers, from the roles already read.
         "nav_bus": bool(roles & PROVINCE_WIDE_ROLES) or getattr(user, "is_superuser", False),
-        # A callable: the template asks for it only where the header is drawn.
-        "nav_unread": functools.cache(lambda: unread_count(actor=user)) if roles else 0,
     }

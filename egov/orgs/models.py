@@ -54,6 +54,9 @@ class Agency(models.Model):
     )
     province_code = models.PositiveSmallIntegerField("mã tỉnh")
     ward_code = models.PositiveIntegerField("mã xã, phường", null=True, blank=True)
+    # What the slips print for the applicant to call or find (Mẫu 02's help line).
+    phone = models.CharField("điện thoại hỗ trợ", max_length=30, blank=True)
+    address = models.CharField("địa chỉ trụ sở", max_length=255, blank=True)
     valid_from = models.DateField("hiệu lực từ")
     valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
     successor = models.ForeignKey(
@@ -109,6 +112,8 @@ class Membership(models.Model):
         Agency, verbose_name="cơ quan", on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField("vai trò", max_length=20, choices=Role.choices)
+    # The title the forms print under the signature ("Phó Giám đốc", "Công chức tư pháp").
+    title = models.CharField("chức vụ", max_length=120, blank=True)
     active = models.BooleanField("đang hoạt động", default=True)
     created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
 

@@ -1,7 +1,7 @@
 """Reads about agencies, staff and the working calendar."""
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import QuerySet
 
 from egov.core import workcal
@@ -27,6 +27,15 @@ def memberships_of(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Member
     if not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user_id=user.pk, active=True).select_related("agency")
+
+
+def staff_with_role(*, role: str, agency: Agency | None = None) -> QuerySet[User]:
+    """Active people holding an active membership with this role, at this agency (anywhere
+    when None), by id: whom to tell about something that role looks after."""
+    memberships = Membership.objects.filter(role=role, active=True)
+    if agency is not None:
+        memberships = memberships.filter(agency=agency)
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by("pk")
 
 
 def working_calendar() -> workcal.WorkingCalendar:

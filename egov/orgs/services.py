@@ -6,6 +6,7 @@ the machine and so every right.
 """
 
 import datetime
+import unicodedata
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
@@ -49,10 +50,14 @@ def agency_upsert(
     short_name: str = "",
     ward_code: int | None = None,
     code_qd20: str | None = None,
+    phone: str | None = None,
+    address: str | None = None,
     valid_from: datetime.date,
 ) -> tuple[Agency, bool]:
     """Create the agency, or bring an existing one with this code up to these values.
 
+    The help phone and the address the forms print are kept as they are when not given
+    (None), so a seed run again does not wipe what an administrator recorded since.
     Returns the agency and whether anything was written, so a seed run twice writes nothing.
     """
     values = {
@@ -64,6 +69,10 @@ def agency_upsert(
         "province_code": province_code,
         "ward_code": ward_code,
     }
+    if phone is not None:
+        values["phone"] = phone.strip()
+    if address is not None:
+        values["address"] = address.strip()
     agency = Agency.objects.select_for_update().filter(code=code).first()
     if agency is None:
         agency = Agency(code=code, valid_from=valid_from, **values)
@@ -102,11 +111,14 @@ def staff_provision(
     roles: Iterable[str],
     full_name: str = "",
     email: str = "",
+    title: str = "",
 ) -> tuple[AbstractUser, list[Membership]]:
     """Create a staff account (or take the existing one) and give it roles in an agency.
 
     A new account needs a password that passes the password rules; for an existing account a
-    password, if given, replaces the old one. Roles it already holds are kept as they are.
+    password, if given, replaces the old one. Roles it already holds are kept as they are,
+    except that a title, if given, becomes the title of these roles at this agency (what the
+    forms print under the officer's name: "Phó Chủ tịch").
     Returns the user and the memberships this call added.
     """
     agency = agency_get(code=agency_code)
@@ -141,7 +153,29 @@ def staff_provision(
         for role in parsed_roles
         if (membership := _membership_activate(user=user, agency=agency, role=role)) is not None
     ]
+    if title.strip():
+        _membership_title_set(user=user, agency=agency, roles=parsed_roles, title=title)
+        for membership in added:
+            membership.refresh_from_db(fields=["title"])
     return user, added
+
+
+def _membership_title_set(
+    *, user: AbstractUser, agency: Agency, roles: Iterable[str], title: str
+) -> None:
+    """The title of these roles of the user at the agency, spaces tidied."""
+    title = " ".join(title.split())
+    max_length = Membership._meta.get_field("title").max_length or 0
+    if len(title) > max_length:
+        raise StaffAccountError(f"Chức vụ dài quá {max_length} ký tự.", code="bad_title")
+    if any(unicodedata.category(char) == "Cc" for char in title):
+        raise StaffAccountError("Chức vụ có ký tự điều khiển.", code="bad_title")
+    for membership in Membership.objects.select_for_update().filter(
+        user_id=user.pk, agency=agency, role__in=list(roles)
+    ):
+        if membership.title != title:
+            membership.title = title
+            membership.save(update_fields=["title"])
 
 
 def _membership_activate(*, user: AbstractUser, agency: Agency, role: str) -> Membership | None:
@@ -176,9 +210,10 @@ def _sync_admin_site_access(user: AbstractUser) -> None:
 
 @transaction.atomic  # the admin site calls it inside its own transaction
 def membership_grant(
-    *, actor: policies.Actor, user: AbstractUser, agency: Agency, role: str
+    *, actor: policies.Actor, user: AbstractUser, agency: Agency, role: str, title: str = ""
 ) -> Membership:
-    """An administrator gives a user a role in an agency (the admin site's "add")."""
+    """An administrator gives a user a role in an agency (the admin site's "add"), with the
+    title the forms print under the officer's name, if any."""
     if role not in Role.values:
         raise UnknownRoleError(role, list(Role.values))
     if not policies.can_grant_role(actor, agency, role):
@@ -186,6 +221,9 @@ def membership_grant(
     membership = _membership_activate(user=user, agency=agency, role=role)
     if membership is None:
         raise StaffAccountError("Người dùng đã có vai trò này tại cơ quan này.", code="exists")
+    if title.strip():
+        _membership_title_set(user=user, agency=agency, roles=[role], title=title)
+        membership.refresh_from_db(fields=["title"])
     return membership
 
 
@@ -203,6 +241,22 @@ def membership_set_active(*, actor: policies.Actor, membership_id: int, active: 
         membership.active = active
         membership.save(update_fields=["active"])
         _sync_admin_site_access(membership.user)
+
+
+@transaction.atomic  # the admin site calls it inside its own transaction
+def membership_set_title(*, actor: policies.Actor, membership_id: int, title: str) -> None:
+    """Record or correct the title a role carries ("" clears it): what the forms print
+    under the officer's name. Forms printed later name the new title."""
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("agency", "user")
+        .get(pk=membership_id)
+    )
+    if not policies.can_grant_role(actor, membership.agency, membership.role):
+        raise NotAllowedError("Bạn không có quyền thay đổi vai trò này.")
+    _membership_title_set(
+        user=membership.user, agency=membership.agency, roles=[membership.role], title=title
+    )
 
 
 @transaction.atomic  # the admin site calls it inside its own transaction

@@ -16,18 +16,28 @@ from egov.demo.seed import seed_demo
 from egov.dossiers.lifecycle import Status
 from egov.dossiers.models import (
     Apology,
+    BookCounter,
     DailyCounter,
     Dossier,
     DossierDocument,
     DossierEvent,
     ProcessTask,
+    SupplementRequest,
 )
-from egov.dossiers.selectors import WorklistFilters, dossier_worklist, event_chain_breaks
+from egov.dossiers.selectors import (
+    WorklistFilters,
+    applicable_positions,
+    dossier_worklist,
+    event_chain_breaks,
+    signing_position,
+)
 from egov.interop.models import OutboxMessage, PortalSync
+from egov.orgs.models import Membership
 
 pytestmark = pytest.mark.django_db
 
 CODE = re.compile(r"(\d{3}\.\d{2}\.\d{2}\.H01)-(\d{6})-(\d{4})")
+BIRTH, POLICE = "1.001193", "000.00.13.H01"
 WORKERS = [
     "tiepnhan.tinh",
     "chuyenvien.stp",
@@ -74,6 +84,12 @@ def test_a_month_of_work_in_every_status(seeded):
         assert day == f"{timezone.localtime(dossier.received_at):%y%m%d}"
         numbers[desk, day].append(int(number))
     assert all(got == list(range(1, len(got) + 1)) for got in numbers.values())
+    # Each desk's tracking book counts its receipts from 1; Mẫu 01 lists the papers taken in.
+    books = defaultdict(list)
+    for dossier in coded:
+        books[dossier.receiving_agency_id].append(dossier.book_number)
+    assert all(got == list(range(1, len(got) + 1)) for got in books.values())
+    assert all(d.received_papers for d in coded)
 
     # Every chain verifies to the head its dossier keeps; every event of a dossier the
     # national portal knows is a step of exactly one of its messages.
@@ -95,6 +111,7 @@ def test_a_month_of_work_in_every_status(seeded):
     assert 0 < report.apologised == Apology.objects.count() < 60 // 4
     assert ProcessTask.objects.exclude(assignee=None).exists()
     assert DossierDocument.objects.filter(digitised=True).exists()
+    _the_month_keeps_the_rules()
 
     # The demo logins find work in their worklists, and did work this month.
     for username in WORKERS:
@@ -114,9 +131,88 @@ def test_a_month_of_work_in_every_status(seeded):
     assert "không tạo hồ sơ mẫu" in again.summary()
 
 
+def _holds(user: User | None, agency_id: int, role: str) -> bool:
+    return Membership.objects.filter(user=user, agency_id=agency_id, role=role).exists()
+
+
+def _the_month_keeps_the_rules() -> None:
+    """What the engine's rules (issue 9) look like in the month."""
+    dossiers = list(Dossier.objects.select_related("procedure_revision"))
+    # A dossier goes only through the steps its e-form asks for.
+    for dossier in dossiers:
+        positions = set(dossier.tasks.values_list("position", flat=True))
+        assert positions <= set(applicable_positions(dossier)), dossier.code
+
+    # Each step is handed on, sent back or signed by the holder of its role at its agency
+    # (a clerk's step by a clerk), and the result is signed at the signing step.
+    closing = DossierEvent.objects.filter(
+        from_status=Status.PROCESSING, action__in=["forward", "send_back", "approve"]
+    ).select_related("dossier__procedure_revision")
+    for event in closing:
+        task = ProcessTask.objects.get(dossier_id=event.dossier_id, finished_at=event.at)
+        assert _holds(event.actor, task.agency_id, task.role), (event.dossier.code, event.action)
+        if event.action == "approve":
+            assert task.position == signing_position(event.dossier)
+    assert closing.filter(actor__memberships__role="clerk").exists()
+
+    # Some birth registrations go on to the police (permanent residence) once signed; the
+    # last step's hand-over, not the signing, makes their result ready.
+    registered = ProcessTask.objects.filter(
+        dossier__procedure__national_code=BIRTH, agency__code=POLICE, finished_at__isnull=False
+    ).select_related("dossier")
+    assert registered.exists()
+    for task in registered:
+        assert task.dossier.form_data["request_permanent_residence"]
+        signed = task.dossier.events.get(action="approve")
+        assert signed.to_status == Status.PROCESSING and signed.at <= task.started_at
+        assert task.dossier.events.get(to_status=Status.RESULT_READY).action == "forward"
+
+    # Only the competent agency's leaders ask for the financial obligation, stop or apologise.
+    for event in DossierEvent.objects.filter(
+        action__in=["request_obligation", "stop", "apologize"], actor__isnull=False
+    ).select_related("dossier"):
+        assert _holds(event.actor, event.dossier.competent_agency_id, "leader"), event.action
+    assert DossierEvent.objects.filter(action="request_obligation").exists()
+
+    # A supplement asked in processing is handed in by the applicant (or the desk for them)
+    # and accepted by the officer who asked.
+    accepted = SupplementRequest.objects.filter(at_intake=False, completed_at__isnull=False)
+    assert accepted.exists()
+    for supplement in accepted:
+        assert supplement.answered_at is not None
+        assert supplement.answered_at <= supplement.completed_at
+        done = DossierEvent.objects.get(
+            dossier_id=supplement.dossier_id, action="complete_supplement"
+        )
+        assert done.actor_id == supplement.requested_by_id
+
+    # A supplement never given ends the dossier only after its deadline: stopped when asked
+    # in processing, refused when asked at intake; both happen this month.
+    lapsed = DossierEvent.objects.filter(
+        from_status=Status.SUPPLEMENT_REQUESTED, action__in=["stop", "refuse"]
+    )
+    assert {event.action for event in lapsed} == {"stop", "refuse"}
+    for event in lapsed:
+        asked = SupplementRequest.objects.filter(dossier_id=event.dossier_id).latest("requested_at")
+        assert asked.deadline is not None and asked.deadline <= event.at
+        assert event.action == ("refuse" if asked.at_intake else "stop")
+
+    # The busiest commune's leader hands out the steps waiting for one of its two specialists.
+    assert DossierEvent.objects.filter(action="assign").exists()
+
+
 def _snapshot() -> list[tuple]:
     rows: list[tuple] = [
-        (d.code, d.status, d.applicant_name, d.applicant_id_number, d.form_data, d.due_at)
+        (
+            d.code,
+            d.status,
+            d.applicant_name,
+            d.applicant_id_number,
+            d.form_data,
+            d.due_at,
+            d.book_number,
+            d.received_papers,
+        )
         for d in Dossier.objects.order_by("pk")
     ]
     rows += DossierEvent.objects.order_by("pk").values_list(
@@ -131,6 +227,7 @@ def _forget_the_month() -> None:
     DossierEvent.objects.all().delete()
     Dossier.objects.all().delete()
     DailyCounter.objects.all().delete()
+    BookCounter.objects.all().delete()
     User.objects.filter(username__startswith="congdan.").delete()
 
 

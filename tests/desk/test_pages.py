@@ -136,7 +136,8 @@ def test_online_queue_oldest_first_with_the_intake_deadline(
     assert "Kiểm tra trước 08:00 17/11/2026" in html  # 8 working hours from Monday 08:00
 
 
-def test_the_leaders_month(client, procedures, people, clock):
+def test_the_leaders_month(client, procedures, people, clock, staff):
+    staff("chuyenvien2.xa", "000.03.50.H01", "specialist")  # two: the leader gives the step
     late = receive(people)
     act(late, "transfer", people["desk"])
     receive(people)
@@ -252,7 +253,7 @@ def test_an_obligation_asked_on_the_page_goes_to_the_tax_authority(
     dossier = receive(people)
     act(dossier, "transfer", people["desk"])
     dossier.refresh_from_db()
-    client.force_login(people["specialist"])
+    client.force_login(people["leader"])  # the competent agency's leader asks for it
     page = client.get(reverse("desk:dossier", args=[dossier.code])).content.decode()
     assert "Chuyển cơ quan thuế xác định nghĩa vụ" in page
     url = reverse("desk:action", args=[dossier.code, "request_obligation"])

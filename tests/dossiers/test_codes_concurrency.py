@@ -17,7 +17,7 @@ WORKERS = 16
 
 def test_concurrent_receipts_get_distinct_consecutive_codes(procedures, people):
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL's real row locks (DATABASE_URL=postgres://...)")
+        pytest.skip("needs PostgreSQL's real row locks (MOTCUA_TEST_DATABASE_URL=postgres://...)")
     desk = people["desk"]
 
     def receive(_: int) -> str:

@@ -1,6 +1,7 @@
 """The transition table against DOMAIN §3, every pair, and random walks through it."""
 
 import itertools
+from dataclasses import fields
 
 import pytest
 from hypothesis import given, settings
@@ -28,17 +29,26 @@ EXPECTED = {
     (S.RECEIVED, "withdraw", S.WITHDRAWN),
     (S.RECEIVED, "apologize", S.RECEIVED),
     (S.PROCESSING, "forward", S.PROCESSING),
+    # The last step after the signing (an inter-agency registration) makes the result ready.
+    (S.PROCESSING, "forward", S.RESULT_READY),
     (S.PROCESSING, "send_back", S.PROCESSING),
     (S.PROCESSING, "apologize", S.PROCESSING),
     (S.PROCESSING, "request_supplement", S.SUPPLEMENT_REQUESTED),
     (S.PROCESSING, "request_obligation", S.AWAITING_OBLIGATION),
     (S.PROCESSING, "stop", S.STOPPED),
     (S.PROCESSING, "approve", S.RESULT_READY),
+    # Signed at the signing step, with inter-agency steps after it.
+    (S.PROCESSING, "approve", S.PROCESSING),
     (S.PROCESSING, "withdraw", S.WITHDRAWN),
     (S.SUPPLEMENT_REQUESTED, "complete_supplement", S.PROCESSING),
     (S.SUPPLEMENT_REQUESTED, "complete_supplement", S.RECEIVED),
     (S.SUPPLEMENT_REQUESTED, "withdraw", S.WITHDRAWN),
     (S.SUPPLEMENT_REQUESTED, "stop", S.STOPPED),
+    # A supplement asked at intake that lapses: no code, so refused, never stopped.
+    (S.SUPPLEMENT_REQUESTED, "refuse", S.REFUSED),
+    # The applicant hands in; the officer who asked decides or asks again.
+    (S.SUPPLEMENT_REQUESTED, "submit_supplement", S.SUPPLEMENT_REQUESTED),
+    (S.SUPPLEMENT_REQUESTED, "request_supplement", S.SUPPLEMENT_REQUESTED),
     (S.AWAITING_OBLIGATION, "confirm_obligation", S.PROCESSING),
     (S.AWAITING_OBLIGATION, "confirm_obligation", S.RESULT_READY),
     (S.AWAITING_OBLIGATION, "withdraw", S.WITHDRAWN),
@@ -46,14 +56,17 @@ EXPECTED = {
     (S.RESULT_READY, "return_result", S.RETURNED),
 }
 
-ALL_FACTS = [Facts(*values) for values in itertools.product([False, True], repeat=5)]
+ALL_FACTS = [
+    Facts(*values) for values in itertools.product([False, True], repeat=len(fields(Facts)))
+]
 
 
 def test_the_table_is_the_domain_table():
     assert {(rule.source, rule.action.value, rule.target) for rule in TABLE} == EXPECTED
 
 
-# DOMAIN §3 "who": R reception, S specialist, L leader, A applicant, sys the system.
+# DOMAIN §3 "who": R reception, S specialist, L leader of the competent agency, A applicant,
+# sys the system, T whoever holds the open step's role at its agency.
 WHO = {
     ("submitted", "receive"): "R",
     ("submitted", "refuse"): "R",
@@ -61,17 +74,28 @@ WHO = {
     ("submitted", "withdraw"): "A",
     ("received", "transfer"): "R",
     ("received", "approve"): "RL",
-    ("processing", "forward"): "SL",
-    ("processing", "send_back"): "SL",
+    ("processing", "forward"): "T",
+    ("processing", "send_back"): "T",
     ("processing", "request_supplement"): "SL",
-    ("processing", "request_obligation"): "SL",
+    ("processing", "request_obligation"): "L",
     ("processing", "stop"): "L",
-    ("processing", "approve"): "L",
+    ("processing", "approve"): "T",
     ("processing", "apologize"): "L",
     ("supplement_requested", "stop"): "L$",
+    ("supplement_requested", "refuse"): "R$",
+    ("supplement_requested", "submit_supplement"): "AR",
+    ("supplement_requested", "complete_supplement"): "RSL",
+    ("supplement_requested", "request_supplement"): "RSL",
     ("result_ready", "return_result"): "RA$",
 }
-LETTERS = {"R": "reception", "S": "specialist", "L": "leader", "A": "applicant", "$": "system"}
+LETTERS = {
+    "R": "reception",
+    "S": "specialist",
+    "L": "leader",
+    "A": "applicant",
+    "$": "system",
+    "T": "step",
+}
 
 
 @pytest.mark.parametrize(("source", "action"), list(WHO))
@@ -125,6 +149,36 @@ def test_guards_pick_one_target():
         rule_for(S.RECEIVED, "transfer", Facts(has_next_step=False))
     with pytest.raises(IllegalActionError):
         rule_for(S.PROCESSING, "approve", Facts(has_next_step=True))
+    signing = Facts(at_signing_step=True, step_open=True)
+    assert rule_for(S.PROCESSING, "approve", signing).target == S.RESULT_READY
+    more = Facts(at_signing_step=True, step_open=True, has_next_step=True)
+    assert rule_for(S.PROCESSING, "approve", more).target == S.PROCESSING
+
+
+def test_no_step_passes_an_unsigned_signing_step():
+    """A specialist cannot forward the dossier past the step where the chairman signs."""
+    with pytest.raises(IllegalActionError):
+        rule_for(S.PROCESSING, "forward", Facts(at_signing_step=True, has_next_step=True))
+    signed = Facts(at_signing_step=False, has_next_step=True, result_signed=True)
+    assert rule_for(S.PROCESSING, "forward", signed).target == S.PROCESSING
+    last = Facts(has_next_step=False, result_signed=True, step_open=True)
+    assert rule_for(S.PROCESSING, "forward", last).target == S.RESULT_READY
+    with pytest.raises(IllegalActionError):  # the last step, never signed
+        rule_for(S.PROCESSING, "forward", Facts(has_next_step=False))
+
+
+def test_a_supplement_ends_by_the_rule_only_after_its_deadline():
+    waiting = Facts(supplement_lapsed=False)
+    with pytest.raises(IllegalActionError):
+        rule_for(S.SUPPLEMENT_REQUESTED, "stop", waiting)
+    assert rule_for(S.SUPPLEMENT_REQUESTED, "stop", Facts(supplement_lapsed=True)).target == (
+        S.STOPPED
+    )
+    # Never a stopped dossier without a code: asked at intake, it is refused instead.
+    at_intake = Facts(supplement_lapsed=True, supplement_at_intake=True)
+    with pytest.raises(IllegalActionError):
+        rule_for(S.SUPPLEMENT_REQUESTED, "stop", at_intake)
+    assert rule_for(S.SUPPLEMENT_REQUESTED, "refuse", at_intake).target == S.REFUSED
 
 
 @settings(max_examples=300, deadline=None)

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from egov.core.pdf import qr_svg_data_uri
+from egov.dossiers.models import Dossier, ProcessTask
 from egov.dossiers.printing import (
     FORMS,
     FormNotAvailableError,
@@ -21,10 +22,12 @@ from egov.dossiers.printing import (
     stop_notice,
     supplement_request,
     tracking_book,
+    vn_time,
 )
 from egov.dossiers.services import dossier_create
 from egov.orgs.models import Agency
-from tests.conftest import COMMUNE_CENTER
+from egov.orgs.services import staff_provision
+from tests.conftest import COMMUNE, COMMUNE_CENTER
 from tests.dossiers.conftest import CITIZEN, VN, act
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +49,18 @@ def read(pdf: bytes) -> tuple[str, list[tuple[float, float]]]:
 def assert_size(sizes: list[tuple[float, float]], expected: tuple[float, float]) -> None:
     for width, height in sizes:
         assert abs(width - expected[0]) < 1 and abs(height - expected[1]) < 1, (width, height)
+
+
+def name_officer(user: Any, agency: str, role: str, full_name: str, title: str) -> None:
+    """Give a staff account its full name and its title at an agency, as the admin would."""
+    staff_provision(
+        username=user.username,
+        password=None,
+        agency_code=agency,
+        roles=[role],
+        full_name=full_name,
+        title=title,
+    )
 
 
 def assert_slip(pdf: bytes, *, key: str, due: str | None, place_date: str) -> str:
@@ -77,7 +92,26 @@ def online_dossier(procedures: None, people: dict[str, Any], clock: Any, django_
     )
 
 
-def test_receipt_slip_is_the_appointment(counter_dossier):
+def test_receipt_slip_is_the_appointment(counter_dossier, people):
+    # What the desk took in and the row of its book, as the receipt records them.
+    Dossier.objects.filter(pk=counter_dossier.pk).update(
+        book_number=1,
+        received_papers=[
+            {
+                "component": "TP01",
+                "name": "Tờ khai đăng ký khai sinh",
+                "copy_kind": "original",
+                "quantity": 1,
+            },
+            {
+                "component": "TP02",
+                "name": "Giấy chứng sinh",
+                "copy_kind": "original",
+                "quantity": 1,
+            },
+        ],
+    )
+    name_officer(people["desk"], COMMUNE_CENTER, "reception", "Võ Thị Kim Yến", "Công chức")
     text = assert_slip(
         FORMS["01"](counter_dossier),
         key="001.03.50.H01-261116-0001",
@@ -93,11 +127,13 @@ def test_receipt_slip_is_the_appointment(counter_dossier):
     assert "2 Giấy chứng sinh Bản chính 01" in text
     assert "Thời gian giải quyết hồ sơ theo quy định: 1 ngày làm việc" in text
     assert "Nhận trực tiếp tại Trung tâm Phục vụ hành chính công phường Long Xuyên" in text
-    assert "Vào Sổ theo dõi hồ sơ, Quyển số: ……, Số thứ tự: 0001" in text
-    assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in text and "tiepnhan.xa" in text
+    assert "Vào Sổ theo dõi hồ sơ, Quyển số: ……, Số thứ tự: 01" in text
+    assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in text and "Võ Thị Kim Yến Công chức" in text
+    assert "tiepnhan.xa" not in text
 
 
 def test_supplement_request_lists_what_to_add(counter_dossier, people, clock):
+    name_officer(people["specialist"], COMMUNE, "specialist", "Huỳnh Văn Đức", "")
     act(counter_dossier, "transfer", people["desk"])
     clock.set(2026, 11, 16, 10, 0)
     act(
@@ -118,9 +154,11 @@ def test_supplement_request_lists_what_to_add(counter_dossier, people, clock):
     assert "Lý do: Giấy chứng sinh bị mờ, không đọc được số hiệu" in text
     assert "Ngày yêu cầu bổ sung: 10 giờ 00 phút, ngày 16/11/2026" in text
     assert "tính lại từ đầu" in text
-    assert "chuyenvien.xa" in text  # the guiding officer
+    assert "liên hệ với Huỳnh Văn Đức" in text  # the guiding officer, by name
+    assert "chuyenvien.xa" not in text
     clock.set(2026, 11, 18, 9, 30)
-    act(counter_dossier, "complete_supplement", people["desk"])
+    # The officer who asked decides whether the supplement is complete.
+    act(counter_dossier, "complete_supplement", people["specialist"])
     text, _ = read(supplement_request(counter_dossier))  # a reprint tells the new due time
     assert (
         "Đã nhận đủ hồ sơ bổ sung, hoàn thiện lúc 09 giờ 30 phút, ngày 18/11/2026; "
@@ -158,6 +196,7 @@ def test_refusal_prints_the_reason_as_written(online_dossier, people):
 
 
 def test_apology_gives_the_new_date_and_keeps_the_first(counter_dossier, people, clock):
+    name_officer(people["leader"], COMMUNE, "leader", "Đặng Quốc Bảo", "Phó Chủ tịch")
     act(counter_dossier, "transfer", people["desk"])
     new_due = datetime.datetime(2026, 11, 20, 16, 0, tzinfo=VN)
     act(
@@ -178,7 +217,8 @@ def test_apology_gives_the_new_date_and_keeps_the_first(counter_dossier, people,
     assert "Chờ Công an tỉnh xác minh thông tin cư trú" in text
     # Issued by the competent body, whose head signs and seals it.
     assert "ỦY BAN NHÂN DÂN TỈNH AN GIANG ỦY BAN NHÂN DÂN PHƯỜNG LONG XUYÊN" in text
-    assert "THỦ TRƯỞNG CƠ QUAN" in text and "lanhdao.xa" in text
+    assert "THỦ TRƯỞNG CƠ QUAN" in text and "Đặng Quốc Bảo Phó Chủ tịch" in text
+    assert "lanhdao.xa" not in text
 
 
 def test_process_control_slip_has_a_row_per_step(counter_dossier, people, clock):
@@ -207,8 +247,10 @@ def test_process_control_slip_has_a_row_per_step(counter_dossier, people, clock)
     assert positions == sorted(positions)
     assert "Giao: Tổ chức, cá nhân nộp hồ sơ Nhận: Trung tâm Phục vụ" in text
     assert "Giao: Công an tỉnh An Giang Nhận: Ủy ban nhân dân phường Long Xuyên" in text
-    # Each step against its own share: the signing step (1.5 h from 08:00) ended at 14:00.
-    assert "Đúng hạn" in text and "14 giờ 00 phút, ngày 16/11/2026 Quá hạn" in text
+    # Each step against its own share: every row prints its step's own ending and outcome.
+    for task in ProcessTask.objects.filter(dossier=counter_dossier):
+        outcome = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}[task.outcome]
+        assert f"{vn_time(task.finished_at)} {outcome}" in text
     assert "Tình trạng hồ sơ: Đã trả kết quả; kết quả giải quyết: Trước hạn" in text
 
 

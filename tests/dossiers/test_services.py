@@ -150,7 +150,7 @@ def test_supplement_during_processing_restarts_the_limit(counter_dossier, people
     dossier.refresh_from_db()
     assert dossier.status == "supplement_requested" and dossier.clock_state == "paused"
     clock.set(2026, 11, 18, 9, 30)
-    act(dossier, "complete_supplement", people["desk"])
+    act(dossier, "complete_supplement", people["specialist"])  # the officer who asked
     dossier.refresh_from_db()
     assert dossier.status == "processing"
     assert local(dossier.due_at) == "2026-11-19 09:30"  # a full working day from the supplement
@@ -184,7 +184,7 @@ def test_obligation_pauses_and_resumes_with_what_was_left(procedures, people, cl
     act(
         dossier,
         "request_obligation",
-        people["police"],  # the step at the police
+        people["justice_leader"],  # the competent agency's leader, at the police's step
         note="Nộp phí cung cấp thông tin lý lịch tư pháp",
     )
     dossier.refresh_from_db()
@@ -305,7 +305,7 @@ def test_waiting_to_pay_is_not_the_agencys_time(counter_dossier, people, clock):
     dossier = counter_dossier  # due Tue 17/11 08:00
     act(dossier, "transfer", people["desk"])
     clock.set(2026, 11, 16, 9, 0)
-    act(dossier, "request_obligation", people["specialist"], note="Nộp lệ phí")
+    act(dossier, "request_obligation", people["leader"], note="Nộp lệ phí")
     clock.set(2026, 11, 20, 8, 0)  # paid four days later
     act(dossier, "confirm_obligation", people["desk"])
     dossier.refresh_from_db()
@@ -336,7 +336,7 @@ def test_an_intake_supplement_is_not_counted_against_the_agency(
     act(dossier, "complete_supplement", people["desk"])
     act(dossier, "transfer", people["desk"])
     act(dossier, "request_supplement", people["specialist"], note="Thiếu giấy chứng sinh")
-    act(dossier, "complete_supplement", people["desk"])
+    act(dossier, "complete_supplement", people["specialist"])
     dossier.refresh_from_db()
     assert dossier.supplement_count == 1
 

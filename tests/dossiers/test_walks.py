@@ -60,27 +60,27 @@ def at_last_step(people: dict[str, Any]) -> Any:
 
 
 # (from, action, to) → how to get a dossier there, and who takes the action with what.
-Setup = Callable[[dict[str, Any], Any], Any]
+Setup = Callable[[dict[str, Any], Any, Any], Any]
 WALKS: list[tuple[str, str, str, Setup, str, dict[str, Any]]] = [
-    ("submitted", "receive", "received", lambda p, c: online(p, c), "desk", {}),
-    ("submitted", "refuse", "refused", lambda p, c: online(p, c), "desk", {"note": "Sai"}),
+    ("submitted", "receive", "received", lambda p, c, k: online(p, c), "desk", {}),
+    ("submitted", "refuse", "refused", lambda p, c, k: online(p, c), "desk", {"note": "Sai"}),
     (
         "submitted",
         "request_supplement",
         "supplement_requested",
-        lambda p, c: online(p, c),
+        lambda p, c, k: online(p, c),
         "desk",
         {"note": "Thiếu"},
     ),
-    ("submitted", "withdraw", "withdrawn", lambda p, c: online(p, c), "citizen", {}),
-    ("received", "transfer", "processing", lambda p, c: counter(p), "desk", {}),
-    ("received", "withdraw", "withdrawn", lambda p, c: counter(p), "desk", {}),
-    ("processing", "forward", "processing", lambda p, c: processing(p), "specialist", {}),
+    ("submitted", "withdraw", "withdrawn", lambda p, c, k: online(p, c), "citizen", {}),
+    ("received", "transfer", "processing", lambda p, c, k: counter(p), "desk", {}),
+    ("received", "withdraw", "withdrawn", lambda p, c, k: counter(p), "desk", {}),
+    ("processing", "forward", "processing", lambda p, c, k: processing(p), "specialist", {}),
     (
         "processing",
         "request_supplement",
         "supplement_requested",
-        lambda p, c: processing(p),
+        lambda p, c, k: processing(p),
         "specialist",
         {"note": "Thiếu"},
     ),
@@ -88,49 +88,122 @@ WALKS: list[tuple[str, str, str, Setup, str, dict[str, Any]]] = [
         "processing",
         "request_obligation",
         "awaiting_obligation",
-        lambda p, c: processing(p),
-        "specialist",
+        lambda p, c, k: processing(p),
+        "leader",
         {"note": "Nộp phí"},
     ),
-    ("processing", "stop", "stopped", lambda p, c: processing(p), "leader", {"note": "Dừng"}),
-    ("processing", "approve", "result_ready", lambda p, c: at_last_step(p), "leader", {}),
-    ("processing", "withdraw", "withdrawn", lambda p, c: processing(p), "desk", {}),
+    ("processing", "stop", "stopped", lambda p, c, k: processing(p), "leader", {"note": "Dừng"}),
+    ("processing", "approve", "result_ready", lambda p, c, k: at_last_step(p), "leader", {}),
+    ("processing", "withdraw", "withdrawn", lambda p, c, k: processing(p), "desk", {}),
     ("result_ready", "return_result", "returned", None, "desk", {}),  # set below
 ]
 
 
-def result_ready(people: dict[str, Any], citizen: Any) -> Any:
+def result_ready(people: dict[str, Any], citizen: Any, clock: Any = None) -> Any:
     dossier = at_last_step(people)
     act(dossier, "approve", people["leader"])
     return dossier
 
 
-def sent_back(people: dict[str, Any], citizen: Any) -> Any:
+def sent_back(people: dict[str, Any], citizen: Any, clock: Any = None) -> Any:
     dossier = processing(people)
     act(dossier, "forward", people["specialist"])  # now at step 3 (the police)
     return dossier
 
 
-def intake_supplement(people: dict[str, Any], citizen: Any) -> Any:
+def intake_supplement(people: dict[str, Any], citizen: Any, clock: Any = None) -> Any:
     dossier = online(people, citizen)
     act(dossier, "request_supplement", people["desk"], note="Thiếu tờ khai")
     return dossier
 
 
-def processing_supplement(people: dict[str, Any], citizen: Any) -> Any:
+def processing_supplement(people: dict[str, Any], citizen: Any, clock: Any = None) -> Any:
     dossier = processing(people)
     act(dossier, "request_supplement", people["specialist"], note="Thiếu")
     return dossier
 
 
 def obligation(signed: bool) -> Setup:
-    def setup(people: dict[str, Any], citizen: Any) -> Any:
+    def setup(people: dict[str, Any], citizen: Any, clock: Any) -> Any:
         dossier = at_last_step(people) if signed else processing(people)
-        actor = people["leader"] if signed else people["specialist"]
-        act(dossier, "request_obligation", actor, note="Nộp thuế", result_signed=signed)
+        # Only the competent agency's leader asks for the obligation.
+        act(dossier, "request_obligation", people["leader"], note="Nộp thuế", result_signed=signed)
         return dossier
 
     return setup
+
+
+def lapsed(setup: Setup) -> Setup:
+    """A supplement request whose deadline (15 working days by default) has passed."""
+
+    def later(people: dict[str, Any], citizen: Any, clock: Any) -> Any:
+        dossier = setup(people, citizen, clock)
+        clock.set(2026, 12, 31, 9, 0)
+        return dossier
+
+    return later
+
+
+SIGNED_THEN_REGISTERED = "1.000002"
+
+
+def at_signing_step(people: dict[str, Any], citizen: Any, clock: Any) -> Any:
+    """A procedure whose leader signs before an inter-agency registration (the police's
+    permanent-residence registration, asked for on the e-form)."""
+    from egov.catalog.services import procedures_import
+    from tests.conftest import BIRTH, POLICE, catalogue
+
+    procedures_import(
+        data=catalogue(
+            {
+                **BIRTH,
+                "national_code": SIGNED_THEN_REGISTERED,
+                "steps": [
+                    *BIRTH["steps"][:2],
+                    {
+                        "name": "Ký",
+                        "agency_kind": "commune_committee",
+                        "role": "leader",
+                        "hours": 1,
+                    },
+                    {
+                        "name": "Đăng ký thường trú",
+                        "agency": POLICE,
+                        "role": "specialist",
+                        "hours": 1,
+                        "when": "register_residence",
+                    },
+                ],
+                "form_schema": {
+                    "fields": [
+                        {
+                            "name": "register_residence",
+                            "label": "Đăng ký thường trú",
+                            "type": "checkbox",
+                            "required": False,
+                        }
+                    ]
+                },
+            }
+        )
+    )
+    dossier = dossier_create(
+        actor=people["desk"],
+        procedure_code=SIGNED_THEN_REGISTERED,
+        channel="counter",
+        applicant=CITIZEN,
+        return_method="counter",
+        form_data={"register_residence": True},
+    )
+    act(dossier, "transfer", people["desk"])
+    act(dossier, "forward", people["specialist"])
+    return dossier
+
+
+def signed_before_registration(people: dict[str, Any], citizen: Any, clock: Any) -> Any:
+    dossier = at_signing_step(people, citizen, clock)
+    act(dossier, "approve", people["leader"])
+    return dossier
 
 
 WALKS[-1] = (
@@ -147,7 +220,7 @@ WALKS += [
         "processing",
         "apologize",
         "processing",
-        lambda p, c: processing(p),
+        lambda p, c, k: processing(p),
         "leader",
         {"note": "Chờ xác minh", "new_due_at": datetime.datetime(2026, 11, 20, 16, 0, tzinfo=VN)},
     ),
@@ -155,28 +228,55 @@ WALKS += [
         "received",
         "apologize",
         "received",
-        lambda p, c: counter(p),
+        lambda p, c, k: counter(p),
         "leader",
         {"note": "Chờ", "new_due_at": datetime.datetime(2026, 11, 20, 9, 0, tzinfo=VN)},
     ),
     ("supplement_requested", "complete_supplement", "received", intake_supplement, "desk", {}),
+    # In processing the officer who asked accepts the supplement.
     (
         "supplement_requested",
         "complete_supplement",
         "processing",
         processing_supplement,
+        "specialist",
+        {},
+    ),
+    (
+        "supplement_requested",
+        "submit_supplement",
+        "supplement_requested",
+        processing_supplement,
         "desk",
         {},
+    ),
+    (
+        "supplement_requested",
+        "request_supplement",
+        "supplement_requested",
+        processing_supplement,
+        "specialist",
+        {"note": "Bản sao chưa chứng thực"},
     ),
     ("supplement_requested", "withdraw", "withdrawn", processing_supplement, "desk", {}),
     (
         "supplement_requested",
         "stop",
         "stopped",
-        processing_supplement,
+        lapsed(processing_supplement),
         "leader",
         {"note": "Quá hạn bổ sung"},
     ),
+    (
+        "supplement_requested",
+        "refuse",
+        "refused",
+        lapsed(intake_supplement),
+        "desk",
+        {"note": "Quá hạn bổ sung"},
+    ),
+    ("processing", "approve", "processing", at_signing_step, "leader", {}),
+    ("processing", "forward", "result_ready", signed_before_registration, "police", {}),
     ("awaiting_obligation", "confirm_obligation", "processing", obligation(False), "desk", {}),
     ("awaiting_obligation", "confirm_obligation", "result_ready", obligation(True), "desk", {}),
     ("awaiting_obligation", "withdraw", "withdrawn", obligation(False), "desk", {}),
@@ -204,7 +304,7 @@ def citizen(django_user_model: Any) -> Any:
 def test_every_transition_through_the_door(
     procedures, people, clock, citizen, source, action, target, setup, who, params
 ):
-    dossier = setup(people, citizen)
+    dossier = setup(people, citizen, clock)
     dossier.refresh_from_db()
     assert dossier.status == source
     actor = citizen if who == "citizen" else people[who]
@@ -259,6 +359,7 @@ ACTIONS = [
     "refuse",
     "request_supplement",
     "complete_supplement",
+    "submit_supplement",
     "transfer",
     "forward",
     "send_back",
@@ -316,7 +417,7 @@ def test_random_walks_keep_every_invariant(procedures, people, clock, steps):
         assert (dossier.clock_state == ClockState.PAUSED) == (
             dossier.status in {Status.AWAITING_OBLIGATION, Status.SUPPLEMENT_REQUESTED}
         )
-        if action == "confirm_obligation" and remaining is not None:
+        if action == "confirm_obligation" and remaining:
             # Paying gives back exactly the working time that was left.
             assert calendar.working_minutes_between(clock.now, dossier.due_at) == remaining
     events = dossier.events.order_by("seq")
@@ -326,7 +427,7 @@ def test_random_walks_keep_every_invariant(procedures, people, clock, steps):
 def test_the_applicant_does_only_what_is_theirs(procedures, people, clock, citizen):
     from egov.core.errors import NotAllowedError
 
-    asked = intake_supplement(people, citizen)
+    asked = intake_supplement(people, citizen, None)
     with pytest.raises(NotAllowedError):  # receiving is the desk's, even after a supplement
         act(asked, "complete_supplement", citizen)
     own = online(people, citizen)

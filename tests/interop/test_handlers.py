@@ -47,7 +47,7 @@ def test_an_obligation_goes_to_the_tax_authority_and_its_payment_moves_the_dossi
     )
     act(dossier, "transfer", people["desk"])
     dossier.refresh_from_db()
-    client.force_login(people["specialist"])
+    client.force_login(people["leader"])  # the competent leader asks for it
     refused = client.post(
         f"/api/v1/dossiers/{dossier.code}/actions/request_obligation",
         {"version": dossier.version, "note": "Lệ phí trước bạ", "tax_kind": "VAT"},

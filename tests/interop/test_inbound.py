@@ -18,8 +18,9 @@ from django.db import connection
 from django.test import Client
 from oauth2_provider.models import AccessToken
 
+from egov.catalog.services import procedures_import
 from egov.dossiers.models import Dossier, DossierEvent
-from egov.dossiers.services import dossier_perform
+from egov.dossiers.services import dossier_create, dossier_perform
 from egov.interop.inbound import services
 from egov.interop.inbound.services import connection_account_create
 from egov.interop.models import (
@@ -27,9 +28,14 @@ from egov.interop.models import (
     InboundReplay,
     MessageLog,
     SystemService,
+    TaxNotice,
 )
+from egov.interop.services.delivery import deliver_due
 from egov.interop.services.log import body_read, log_verify
-from tests.dossiers.conftest import act
+from egov.notifications.models import StaffNotification
+from tests.conftest import PROVINCE, catalogue
+from tests.dossiers.conftest import CITIZEN, act
+from tests.interop.test_tax import LAND, VALUE
 
 pytestmark = pytest.mark.django_db
 
@@ -103,22 +109,49 @@ def portal(caller: Any) -> Caller:
     return caller("dvcqg", "dossier.status")
 
 
+# What the tax authority (the simulator) asks for LPTB on the land transfer's VALUE: 0.5 %.
+TOTAL = 6_173_000
+
+
+def land_dossier(people: dict[str, Any]) -> Any:
+    """A land transfer received at the Long Xuyên desk."""
+    return dossier_create(
+        actor=people["desk"],
+        procedure_code="1.013831",
+        channel="counter",
+        applicant=CITIZEN,
+        return_method="counter",
+        form_data={"transferee_name": CITIZEN.name, "contract_value_vnd": VALUE},
+    )
+
+
+def deliver(clock: Any) -> None:
+    """What the outbox holds goes out (to the simulator): the transfer brings the notice."""
+    while deliver_due(worker="w", batch=50, max_seconds=10, clock=lambda: clock.now):
+        pass
+
+
 @pytest.fixture
-def awaiting(counter_dossier: Any, people: dict[str, Any], clock: Any) -> Any:
-    """The birth registration, at the commune's specialist, waiting for a fee to be paid."""
-    act(counter_dossier, "transfer", people["desk"])
+def awaiting(sim: Any, procedures: None, people: dict[str, Any], clock: Any) -> Any:
+    """A land transfer at the commune's specialist, waiting for its registration fee: its
+    information went to the tax authority, whose notice asks TOTAL."""
+    procedures_import(data=catalogue(LAND))
+    dossier = land_dossier(people)
+    act(dossier, "transfer", people["desk"])
     clock.set(2026, 11, 16, 9, 0)
-    act(counter_dossier, "request_obligation", people["specialist"], note="Nộp lệ phí")
+    act(dossier, "request_obligation", people["leader"], note="Nộp lệ phí", tax_kind="LPTB")
+    deliver(clock)
     clock.set(2026, 11, 16, 10, 30)
-    counter_dossier.refresh_from_db()
-    assert counter_dossier.status == "awaiting_obligation"
-    return counter_dossier
+    dossier.refresh_from_db()
+    assert dossier.status == "awaiting_obligation"
+    assert TaxNotice.objects.get(dossier=dossier).total == TOTAL
+    return dossier
 
 
 def payment(dossier: Any, **changes: Any) -> dict[str, Any]:
     return {
         "maHoSo": dossier.code,
-        "soTien": 1250000,
+        "soTien": TOTAL,
         "maThamChieu": "TT-2026-000123",
         "soChungTu": "CT 0045",
         "ngayNop": "20261116101500",
@@ -441,9 +474,9 @@ def test_a_tax_payment_moves_the_dossier_on_through_the_door(tax, awaiting):
     awaiting.refresh_from_db()
     assert awaiting.status == "processing" and awaiting.clock_state == "running"
     (event,) = confirmations(awaiting)
-    assert event.actor is None and event.actor_label == "hệ thống"
+    assert event.actor is None and event.actor_label.casefold() == "hệ thống"
     assert event.note == (
-        "Cơ quan thuế báo đã nộp 1.250.000 đồng lúc 10:15 ngày 16/11/2026 "
+        "Cơ quan thuế báo đã nộp 6.173.000 đồng lúc 10:15 ngày 16/11/2026 "
         "(chứng từ CT 0045, mã tham chiếu TT-2026-000123)"
     )
     row = last_row()
@@ -461,12 +494,21 @@ def test_a_tax_payment_moves_the_dossier_on_through_the_door(tax, awaiting):
     assert_log_intact()
 
 
-def test_a_payment_after_a_signed_result_releases_it(tax, counter_dossier, people, clock):
-    dossier = counter_dossier
+def test_a_payment_after_a_signed_result_releases_it(tax, sim, procedures, people, clock):
+    procedures_import(data=catalogue(LAND))
+    dossier = land_dossier(people)
     act(dossier, "transfer", people["desk"])
     act(dossier, "forward", people["specialist"])
     act(dossier, "forward", people["police"])
-    act(dossier, "request_obligation", people["leader"], note="Nộp thuế", result_signed=True)
+    act(
+        dossier,
+        "request_obligation",
+        people["leader"],
+        note="Nộp thuế",
+        result_signed=True,
+        tax_kind="LPTB",
+    )
+    deliver(clock)
     response = tax.pay(payment(dossier))
     assert response.status_code == 200 and response.json()["TrangThaiHoSo"] == 9
     dossier.refresh_from_db()
@@ -531,6 +573,122 @@ def test_a_payment_for_a_dossier_not_awaiting_one_is_refused(tax, counter_dossie
     unknown = tax.pay(payment(counter_dossier, maHoSo="000.00.31.H01-261116-9999"), key="k-2")
     assert unknown.status_code == 404 and unknown.json()["error_code"] == "201"
     assert [r.response_status for r in rows(service="thue.payment.notify")] == [409, 404]
+
+
+def test_a_payment_of_another_amount_moves_nothing_and_tells_the_desk(tax, awaiting, people, staff):
+    admin = staff("quantri", PROVINCE, "province_admin")
+    notice = TaxNotice.objects.get(dossier=awaiting)
+    before = (awaiting.status, awaiting.version, awaiting.event_seq)
+    response = tax.pay(payment(awaiting, soTien=6_000_000))
+    assert response.status_code == 409
+    assert response.json() == {
+        "error_code": "500",
+        "message": (
+            f"DATA_INCORRECT: Hồ sơ {awaiting.code}: số tiền đã nộp 6.000.000 đồng khác số "
+            f"tiền phải nộp 6.173.000 đồng của thông báo {notice.number}; không ghi nhận được."
+        ),
+    }
+    awaiting.refresh_from_db()
+    assert (awaiting.status, awaiting.version, awaiting.event_seq) == before
+    assert not confirmations(awaiting)
+    assert not InboundReplay.objects.exists()  # refused: the key stays free
+    row = last_row()
+    assert (row.service, row.party, row.response_status, row.response_code, row.outcome) == (
+        "thue.payment.notify",
+        tax.client_id,
+        409,
+        "500",
+        "disputed",
+    )
+    assert row.get_outcome_display() == "Không khớp, không ghi nhận"
+    # The desk that received it and the leaders of the commune that decides it; nobody else.
+    told = StaffNotification.objects.order_by("recipient__username")
+    assert [n.recipient for n in told] == [people["leader"], people["desk"]]
+    assert admin not in {n.recipient for n in told}
+    alert = told[0]
+    assert awaiting.code in alert.title and "TT-2026-000123" in alert.title
+    assert "6.000.000 đồng" in alert.body and "6.173.000 đồng" in alert.body
+    assert "vẫn chờ thực hiện nghĩa vụ tài chính" in alert.body
+    assert alert.link == f"/can-bo/ho-so/{awaiting.code}/"
+
+    # Sent again: refused and logged again; the desk is not told twice the same day.
+    again = tax.pay(payment(awaiting, soTien=6_000_000))
+    assert again.status_code == 409
+    assert [r.outcome for r in rows(service="thue.payment.notify")] == ["disputed", "disputed"]
+    assert StaffNotification.objects.count() == 2
+    # The right amount, under the same key, moves the dossier on.
+    right = tax.pay(payment(awaiting))
+    assert right.status_code == 200 and right.json()["TrangThaiHoSo"] == 4
+    awaiting.refresh_from_db()
+    assert awaiting.status == "processing"
+    assert_log_intact()
+
+
+def test_a_payment_for_an_obligation_the_tax_authority_never_got_is_refused(
+    tax, counter_dossier, people
+):
+    # A fee asked at the desk: nothing went to the tax authority, so it has no notice.
+    act(counter_dossier, "transfer", people["desk"])
+    act(counter_dossier, "request_obligation", people["leader"], note="Nộp lệ phí")
+    counter_dossier.refresh_from_db()
+    before = (counter_dossier.status, counter_dossier.version, counter_dossier.event_seq)
+    assert before[0] == "awaiting_obligation"
+    response = tax.pay(payment(counter_dossier))
+    assert response.status_code == 409 and response.json()["error_code"] == "500"
+    assert "chưa có thông báo nộp tiền" in response.json()["message"]
+    counter_dossier.refresh_from_db()
+    assert (
+        counter_dossier.status,
+        counter_dossier.version,
+        counter_dossier.event_seq,
+    ) == before
+    assert (last_row().response_status, last_row().outcome) == (409, "disputed")
+    told = StaffNotification.objects.order_by("recipient__username")
+    assert [n.recipient for n in told] == [people["leader"], people["desk"]]
+    assert "chưa có thông báo nộp tiền" in told[0].body
+
+
+def test_a_payment_for_an_unknown_dossier_tells_the_province_administrators(
+    tax, awaiting, people, staff, clock, client
+):
+    admin = staff("quantri", PROVINCE, "province_admin")
+    before = (awaiting.status, awaiting.version, awaiting.event_seq)
+    # A code no dossier has, with a control character the notice must not carry.
+    unknown = "000.00.31.H01-261116-9999\x07"
+    response = tax.pay(payment(awaiting, maHoSo=unknown))
+    assert response.status_code == 404
+    assert response.json() == {
+        "error_code": "201",
+        "message": "RECORD_NOT_FOUND: Không tìm thấy hồ sơ.",
+    }
+    awaiting.refresh_from_db()
+    assert (awaiting.status, awaiting.version, awaiting.event_seq) == before
+    assert not DossierEvent.objects.filter(action="confirm_obligation").exists()
+    row = last_row()
+    assert (row.service, row.response_status, row.response_code, row.outcome) == (
+        "thue.payment.notify",
+        404,
+        "201",
+        "refused",
+    )
+    # No desk to tell: the province administrators, who run the bus.
+    (alert,) = StaffNotification.objects.all()
+    assert alert.recipient == admin
+    assert "000.00.31.H01-261116-9999" in alert.body and "\x07" not in alert.body
+    assert "6.173.000 đồng" in alert.body and "TT-2026-000123" in alert.body
+    assert alert.link == f"/can-bo/lien-thong/nhat-ky/{row.seq}/"
+    client.force_login(admin)
+    assert client.get(alert.link).status_code == 200  # the operator reads the call's row
+
+    # Another unknown code within the hour: refused and logged, told with the first.
+    other = tax.pay(payment(awaiting, maHoSo="000.00.31.H01-261116-9998"), key="k-2")
+    assert other.status_code == 404
+    assert StaffNotification.objects.count() == 1
+    clock.now += datetime.timedelta(hours=1, minutes=1)
+    tax.pay(payment(awaiting, maHoSo="000.00.31.H01-261116-9997"), key="k-3")
+    assert StaffNotification.objects.count() == 2
+    assert [r.response_status for r in rows(service="thue.payment.notify")] == [404, 404, 404]
+    assert_log_intact()
 
 
 @pytest.mark.parametrize(
@@ -617,7 +775,7 @@ def test_the_message_log_verifies_after_a_day_of_calls(tax, portal, awaiting, cl
     tax.pay(payment(awaiting), key=None, token=tax_token)
     tax.pay(payment(awaiting), token=tax_token)
     tax.pay(payment(awaiting), token=tax_token)
-    tax.pay(payment(awaiting, soTien=1), token=tax_token)
+    tax.pay(payment(awaiting, soTien=1), token=tax_token)  # the same key, another body
     assert [(r.service, r.response_status) for r in rows()] == [
         ("lgsp.oauth.token", 200),
         ("lgsp.oauth.token", 200),
@@ -629,8 +787,10 @@ def test_the_message_log_verifies_after_a_day_of_calls(tax, portal, awaiting, cl
         ("thue.payment.notify", 200),
         ("thue.payment.notify", 409),
     ]
-    # The nine calls, and the applicant's check against the population database at intake.
-    assert log_verify() == (10, None)
+    # The nine calls, and the exchanges out: the applicant's check against the population
+    # database at intake, the transfer to the tax authority, the portal's syncs, the e-mails.
+    assert log_verify() == (MessageLog.objects.count(), None)
+    assert MessageLog.objects.filter(direction="out", service="thue.dossier.transfer").exists()
 
 
 # ----------------------------------------------------------------------------- the command
@@ -701,7 +861,7 @@ def test_the_command_refuses_what_the_registry_does_not_know(args, message):
 @pytest.mark.postgres
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="needs PostgreSQL's real row locks (DATABASE_URL=postgres://...)",
+    reason="needs PostgreSQL's real row locks (MOTCUA_TEST_DATABASE_URL=postgres://...)",
 )
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_notices_with_one_key_apply_once(caller, awaiting):

@@ -13,19 +13,24 @@ from django.db import transaction
 from egov.catalog.services import procedures_import
 from egov.dossiers.errors import DossierNotFoundError
 from egov.dossiers.services import dossier_create
+from egov.interop.adapters import http
 from egov.interop.adapters import tax as adapter
-from egov.interop.models import MessageLog, OutboxMessage
+from egov.interop.models import MessageLog, OutboxMessage, TaxNotice
 from egov.interop.services.delivery import deliver_due
 from egov.interop.services.log import log_verify
 from egov.interop.services.tax import (
     TaxError,
     awaiting_transferred,
     obligations_poll,
+    payment_problem,
+    tax_notice_current,
+    tax_notice_record,
     tax_obligation,
     tax_payment,
     tax_transfer_queue,
 )
-from tests.conftest import BIRTH, catalogue
+from egov.notifications.models import StaffNotification
+from tests.conftest import BIRTH, PROVINCE, catalogue
 from tests.dossiers.conftest import CITIZEN, act
 
 # A commune-level land transfer, shaped like the demo's 1.013831 where it matters here.
@@ -85,7 +90,7 @@ def land(procedures, people, clock):
             },
         )
         act(dossier, "transfer", people["desk"])
-        act(dossier, "request_obligation", people["specialist"], note="Lệ phí trước bạ")
+        act(dossier, "request_obligation", people["leader"], note="Lệ phí trước bạ")
         dossier.refresh_from_db()
         return dossier
 
@@ -200,7 +205,7 @@ def test_the_poll_moves_a_paid_dossier_on_and_leaves_the_others(
     paid.refresh_from_db()
     assert (paid.status, paid.clock_state) == ("processing", "running")
     event = paid.events.order_by("-seq").first()
-    assert (event.action, event.actor, event.actor_label) == (
+    assert (event.action, event.actor, event.actor_label.casefold()) == (
         "confirm_obligation",
         None,
         "hệ thống",
@@ -224,7 +229,7 @@ def test_an_earlier_transfer_does_not_answer_for_a_new_obligation(sim, land, peo
     sim.control(f"/_sim/thue/pay/{dossier.code}")
     assert obligations_poll(now=clock.now).confirmed == (dossier.code,)
     clock.now += datetime.timedelta(hours=1)
-    act(dossier, "request_obligation", people["specialist"], note="Nộp thêm phí")
+    act(dossier, "request_obligation", people["leader"], note="Nộp thêm phí")
     # Awaiting again, for something not sent to the tax authority: the poll leaves it.
     assert list(awaiting_transferred()) == []
 
@@ -270,3 +275,135 @@ def test_a_partner_down_interrupts_the_poll_and_the_transfer_waits(sim, land, cl
     sim.knobs("thue", down=False)
     assert obligations_poll(now=clock.now).confirmed == (dossier.code,)
     assert log_verify()[1] is None
+
+
+def test_the_notice_is_kept_when_the_transfer_is_delivered(sim, land, people, clock):
+    dossier = land()
+    message = transfer(dossier)
+    assert tax_notice_current(dossier=dossier) is None  # not sent yet
+    deliver(clock)
+    kept = TaxNotice.objects.get(dossier=dossier)
+    read = tax_obligation(actor=people["specialist"], dossier=dossier)
+    assert (kept.number, kept.total, kept.due_date, kept.transfer) == (
+        read.notice_number,
+        read.total,
+        read.due_date,
+        message,
+    )
+    assert kept.total == 6_173_000
+    assert tax_notice_current(dossier=dossier) == kept
+    # Paid and confirmed; a later obligation of the same dossier is not answered by it.
+    sim.control(f"/_sim/thue/pay/{dossier.code}")
+    assert obligations_poll(now=clock.now).confirmed == (dossier.code,)
+    clock.now += datetime.timedelta(hours=1)
+    act(dossier, "request_obligation", people["leader"], note="Nộp thêm phí")
+    dossier.refresh_from_db()
+    assert tax_notice_current(dossier=dossier) is None
+
+
+def test_the_poll_leaves_a_payment_of_another_amount_and_tells_the_desk(
+    sim, land, people, staff, clock
+):
+    admin = staff("quantri", PROVINCE, "province_admin")
+    dossier = land()
+    transfer(dossier)
+    deliver(clock)
+    notice = TaxNotice.objects.get(dossier=dossier)
+    # The tax authority sets the obligation again on its side, on another value, and the
+    # applicant pays that: not what its notice to the province asked.
+    corrected = http.call(
+        "thue",
+        "POST",
+        "/api/hoso",
+        body={
+            "maHoSo": dossier.code,
+            "loaiNghiaVu": "LPTB",
+            "nguoiNopThue": CITIZEN.name,
+            "giaTriTinhThue": 1_000_000_000,
+        },
+        idempotency_key="thue-sua-1",
+    )
+    assert corrected.body["tongTien"] == 5_000_000
+    sim.control(f"/_sim/thue/pay/{dossier.code}")
+    dossier.refresh_from_db()
+    before = (dossier.status, dossier.version, dossier.event_seq)
+
+    poll = obligations_poll(now=clock.now)
+    assert (poll.checked, poll.confirmed, poll.disputed) == (1, (), (dossier.code,))
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.version, dossier.event_seq) == before
+    assert not dossier.events.filter(action="confirm_obligation").exists()
+    read = MessageLog.objects.filter(service="thue.payment.read").latest("seq")
+    assert (read.direction, read.response_status, read.outcome) == ("out", 200, "disputed")
+    told = StaffNotification.objects.order_by("recipient__username")
+    assert [n.recipient for n in told] == [people["leader"], people["desk"]]
+    assert admin not in {n.recipient for n in told}
+    alert = told[0]
+    assert dossier.code in alert.title
+    assert "5.000.000 đồng" in alert.body and "6.173.000 đồng" in alert.body
+    assert notice.number in alert.body and "Khi tra cứu" in alert.body
+    assert alert.link == f"/can-bo/ho-so/{dossier.code}/"
+
+    # The next poll reads it again: logged again, the desk not told twice the same day.
+    clock.now += datetime.timedelta(minutes=10)
+    assert obligations_poll(now=clock.now).disputed == (dossier.code,)
+    reads = MessageLog.objects.filter(service="thue.payment.read").order_by("seq")
+    assert [r.outcome for r in reads] == ["disputed", "disputed"]
+    assert StaffNotification.objects.count() == 2
+    # The desk checks with the tax authority and confirms by hand.
+    act(dossier, "confirm_obligation", people["desk"])
+    dossier.refresh_from_db()
+    assert dossier.status == "processing"
+    assert log_verify()[1] is None
+
+
+def test_the_poll_tells_when_the_tax_authority_has_no_obligation_of_a_dossier(
+    sim, land, people, staff, clock
+):
+    admin = staff("quantri", PROVINCE, "province_admin")
+    dossier = land()
+    transfer(dossier)
+    deliver(clock)
+    sim.control("/_sim/reset")  # the tax authority no longer knows the dossier it was sent
+    dossier.refresh_from_db()
+    before = (dossier.status, dossier.version, dossier.event_seq)
+
+    poll = obligations_poll(now=clock.now)
+    assert (poll.checked, poll.confirmed, poll.disputed, poll.interrupted) == (1, (), (), False)
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.version, dossier.event_seq) == before
+    read = MessageLog.objects.filter(service="thue.payment.read").latest("seq")
+    assert (read.response_status, read.outcome) == (404, "rejected")
+    # Its desk, and the province administrators: the tax authority took its information.
+    told = StaffNotification.objects.order_by("recipient__username")
+    assert [n.recipient for n in told] == [people["leader"], admin, people["desk"]]
+    assert dossier.code in told[0].title and "không có nghĩa vụ tài chính" in told[0].body
+    assert told[0].link == f"/can-bo/ho-so/{dossier.code}/"
+    clock.now += datetime.timedelta(minutes=10)
+    obligations_poll(now=clock.now)
+    assert StaffNotification.objects.count() == 3  # told once a day, not at every poll
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"<html>502 Bad Gateway</html>",
+        b'{"error_code": "0", "maHoSo": "x"}',
+        b'{"error_code": "0", "maHoSo": "x", "soThongBao": "TB-1", "loaiNghiaVu": "LPTB", '
+        b'"giaTriTinhThue": 1, "ngayThongBao": "20261116", "tongTien": 1e40, '
+        b'"hanNop": "20261216"}',
+        b'{"error_code": "0", "maHoSo": "x", "soThongBao": "TB-1", "loaiNghiaVu": "LPTB", '
+        b'"giaTriTinhThue": 1, "ngayThongBao": "20261116", "tongTien": 99999999999999999999, '
+        b'"hanNop": "20261216"}',
+    ],
+)
+def test_an_answer_that_is_no_notice_keeps_none_and_no_payment_passes(land, clock, answer):
+    dossier = land()
+    message = transfer(dossier)
+    attempt = http.Attempt("ok", 200, "0", "", 5, b"{}", answer)
+    with transaction.atomic():
+        tax_notice_record(message, attempt, clock.now)
+    assert not TaxNotice.objects.exists()
+    problem = payment_problem(dossier=dossier, amount=6_173_000)
+    assert problem is not None and problem.notice is None
+    assert "chưa có thông báo nộp tiền" in problem.text

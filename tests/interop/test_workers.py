@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(autouse=True)
 def _postgres_only():
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL's real row locks (DATABASE_URL=postgres://...)")
+        pytest.skip("needs PostgreSQL's real row locks (MOTCUA_TEST_DATABASE_URL=postgres://...)")
 
 
 def receive(people, count: int) -> None:

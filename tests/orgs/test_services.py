@@ -64,6 +64,7 @@ def test_create_staff_command_gives_roles(agencies):
         agency=CENTER,
         roles="reception,leader",
         full_name="Nguyễn Thị Hoa",
+        title="Phó Giám đốc",
         stdout=out,
     )
     assert "reception, leader" in out.getvalue()
@@ -77,6 +78,9 @@ def test_create_staff_command_gives_roles(agencies):
     }
     assert policies.has_role(user, agencies[CENTER], "reception")
     assert not policies.has_role(user, agencies[JUSTICE], "reception")
+    assert set(Membership.objects.filter(user=user).values_list("title", flat=True)) == {
+        "Phó Giám đốc"
+    }
 
 
 @pytest.mark.parametrize(
@@ -89,7 +93,22 @@ def test_create_staff_command_gives_roles(agencies):
 )
 def test_create_staff_command_errors_are_clear_and_change_nothing(agencies, options, message):
     with pytest.raises(CommandError, match=message):
-        call_command("create_staff", username="x.y", password=PASSWORD, **options)
+        call_command(
+            "create_staff", username="x.y", password=PASSWORD, full_name="Lê Văn Y", **options
+        )
+    assert not get_user_model().objects.filter(username="x.y").exists()
+
+
+def test_create_staff_asks_for_the_name_the_forms_print(agencies):
+    with pytest.raises(CommandError, match="--full-name"):
+        call_command(
+            "create_staff",
+            "--username=x.y",
+            f"--password={PASSWORD}",
+            "--agency",
+            CENTER,
+            "--roles=reception",
+        )
     assert not get_user_model().objects.filter(username="x.y").exists()
 
 

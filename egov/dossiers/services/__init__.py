@@ -7,16 +7,18 @@ All in one transaction: it happens whole or not at all.
 """
 
 from .assignment import task_assign
-from .documents import document_attach
+from .documents import ResultFile, document_attach, dossier_approve
 from .door import dossier_perform
 from .intake import Applicant, IntakeFile, Submitter, counter_intake, dossier_create
 
 __all__ = [
     "Applicant",
     "IntakeFile",
+    "ResultFile",
     "Submitter",
     "counter_intake",
     "document_attach",
+    "dossier_approve",
     "dossier_create",
     "dossier_perform",
     "task_assign",

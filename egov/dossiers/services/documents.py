@@ -1,5 +1,6 @@
 """Files of a dossier: checked, stored under a random name, recorded in the event log."""
 
+from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
@@ -12,11 +13,11 @@ from egov.core.errors import NotAllowedError
 from egov.core.files import CheckedFile, check_upload
 
 from .. import lifecycle, policies
-from ..errors import DossierNotFoundError, DossierRuleError
+from ..errors import DossierNotFoundError, DossierRuleError, StaleVersionError
 from ..lifecycle import FINAL, Status
 from ..models import Dossier, DossierDocument
-from ..selectors import dossier_locate, open_task_of
-from .door import write_event
+from ..selectors import actions_available, dossier_locate, open_task_of
+from .door import _perform_locked, _write_event
 
 # The applicant adds papers while the desk has not taken the dossier, or when asked to.
 _APPLICANT_STATUSES = frozenset({Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED})
@@ -42,7 +43,7 @@ def document_attach(
     stored: list[str] = []
     try:
         with transaction.atomic(durable=True):
-            return record_document(
+            return _record_document(
                 actor=actor,
                 key=key,
                 stream=stream,
@@ -53,17 +54,77 @@ def document_attach(
                 is_result=is_result,
             )
     except BaseException:
-        remove_stored(stored)
+        _remove_stored(stored)
         raise
 
 
-def remove_stored(paths: list[str]) -> None:
+@dataclass
+class ResultFile:
+    """The signed result as an interface hands it over."""
+
+    stream: IO[bytes]
+    name: str
+    size: int
+
+
+def dossier_approve(
+    *, actor: User, key: str, version: int, note: str = "", result: ResultFile | None = None
+) -> Dossier:
+    """Approve a dossier with its signed result: the file goes on the dossier and the
+    approval follows it, whole or not at all (a refused approval leaves no result file, a bad
+    file no approval)."""
+    checked = (
+        check_upload(
+            result.stream,
+            name=result.name,
+            size=result.size,
+            max_bytes=settings.MOTCUA_UPLOAD_MAX_MB * 1024 * 1024,
+        )
+        if result is not None
+        else None
+    )
+    stored: list[str] = []
+    try:
+        with transaction.atomic(durable=True):
+            dossier = Dossier.objects.select_for_update().get(pk=dossier_locate(key=key).pk)
+            if not policies.can_view(actor, dossier):
+                raise DossierNotFoundError
+            if dossier.version != version:
+                raise StaleVersionError(dossier.version)
+            if result is not None and checked is not None:
+                _record_document(
+                    actor=actor,
+                    key=key,
+                    stream=result.stream,
+                    checked=checked,
+                    component="",
+                    digitised=False,
+                    stored=stored,
+                    is_result=True,
+                )
+                dossier.refresh_from_db()
+            return _perform_locked(
+                dossier, action=lifecycle.Action.APPROVE, actor=actor, note=note, params={}
+            )
+    except BaseException:
+        _remove_stored(stored)
+        raise
+
+
+def _may_approve(actor: User, dossier: Dossier) -> bool:
+    return any(
+        rule.action == lifecycle.Action.APPROVE
+        for rule in actions_available(actor=actor, dossier=dossier)
+    )
+
+
+def _remove_stored(paths: list[str]) -> None:
     """Files written by a transaction that then failed: nothing may point at them."""
     for path in paths:
         DossierDocument.file.field.storage.delete(path)
 
 
-def record_document(
+def _record_document(
     *,
     actor: User,
     key: str,
@@ -78,7 +139,7 @@ def record_document(
     to storage, for the caller to remove if its transaction fails."""
     dossier = Dossier.objects.select_for_update().get(pk=dossier_locate(key=key).pk)
     open_task = open_task_of(dossier)
-    if not policies.can_view(actor, dossier, open_task):
+    if not policies.can_view(actor, dossier):
         raise DossierNotFoundError
     status = Status(dossier.status)
     kinds = policies.acting_as(actor, dossier, open_task)
@@ -87,14 +148,14 @@ def record_document(
         at_desk
         or (lifecycle.Actor.APPLICANT in kinds and status in _APPLICANT_STATUSES)
         or (
-            kinds & {lifecycle.Actor.SPECIALIST, lifecycle.Actor.LEADER}
+            kinds & {lifecycle.Actor.SPECIALIST, lifecycle.Actor.LEADER, lifecycle.Actor.STEP}
             and status in _WORKER_STATUSES
         )
     )
     if not allowed:
         raise NotAllowedError("Bạn không thể thêm tệp vào hồ sơ này lúc này.")
-    if is_result and lifecycle.Actor.LEADER not in kinds:
-        raise NotAllowedError("Chỉ lãnh đạo đính kèm kết quả giải quyết.")
+    if is_result and not _may_approve(actor, dossier):
+        raise NotAllowedError("Chỉ người phê duyệt kết quả được đính kèm kết quả giải quyết.")
     if digitised and not at_desk:
         # Digitised means scanned from paper at the desk; the national indicators count it.
         raise NotAllowedError("Chỉ cán bộ tiếp nhận đánh dấu giấy tờ số hóa tại quầy.")
@@ -120,7 +181,7 @@ def record_document(
     stored.append(document.file.name)
     document.save()
     dossier.digitised = dossier.digitised or digitised
-    write_event(
+    _write_event(
         dossier,
         actor=actor,
         action="attach_document",

@@ -21,7 +21,7 @@ from ..models import (
     Dossier,
     DossierEvent,
 )
-from ..selectors import dossier_facts, dossier_locate, open_task_of
+from ..selectors import dossier_facts, dossier_locate, officer_label, open_task_of
 from .effects import EFFECTS, ActionContext
 
 
@@ -43,14 +43,14 @@ def dossier_perform(
     """
     found = dossier_locate(key=key)
     dossier = Dossier.objects.select_for_update().get(pk=found.pk)
-    if actor is not None and not policies.can_view(actor, dossier, open_task_of(dossier)):
+    if actor is not None and not policies.can_view(actor, dossier):
         raise DossierNotFoundError
     if dossier.version != version:
         raise StaleVersionError(dossier.version)
-    return perform_locked(dossier, action=action, actor=actor, note=note, params=params)
+    return _perform_locked(dossier, action=action, actor=actor, note=note, params=params)
 
 
-def perform_locked(
+def _perform_locked(
     dossier: Dossier,
     *,
     action: Action | str,
@@ -71,11 +71,12 @@ def perform_locked(
         open_task=open_task,
         note=note.strip(),
         params=params,
+        target=rule.target,
     )
     EFFECTS[rule.action](context)
     dossier.status = rule.target
     dossier.version += 1
-    event = write_event(
+    event = _write_event(
         dossier,
         actor=actor,
         action=rule.action.value,
@@ -91,7 +92,7 @@ def perform_locked(
     return dossier
 
 
-def write_event(
+def _write_event(
     dossier: Dossier,
     *,
     actor: User | None,
@@ -111,7 +112,7 @@ def write_event(
         from_status=source,
         to_status=target,
         actor=actor,
-        actor_label=_actor_label(actor),
+        actor_label=officer_label(actor, agencies=_agencies_of(dossier)),
         at=at,
         note=note,
         payload=payload,
@@ -123,8 +124,9 @@ def write_event(
     return event
 
 
-def _actor_label(actor: User | None) -> str:
-    if actor is None:
-        return "hệ thống"
-    full_name = getattr(actor, "get_full_name", lambda: "")()
-    return f"{actor.get_username()} ({full_name})" if full_name else actor.get_username()
+def _agencies_of(dossier: Dossier) -> list[int]:
+    """Where a person acting on the dossier works, most specific first: the open step's
+    agency, the competent agency, the receiving desk."""
+    open_task = open_task_of(dossier)
+    agencies = [open_task.agency_id] if open_task else []
+    return [*agencies, dossier.competent_agency_id, dossier.receiving_agency_id]

@@ -10,10 +10,11 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from egov.catalog.models import CopyKind
 from egov.core import workcal
 from egov.core.errors import NotAllowedError
 from egov.core.text import fold
-from egov.orgs.models import Agency, AgencyKind
+from egov.orgs.models import Agency, AgencyKind, Membership
 from egov.orgs.selectors import agency_get
 
 from .. import lifecycle, policies
@@ -24,6 +25,7 @@ from ..errors import (
 from ..lifecycle import Action, Status
 from ..models import (
     Apology,
+    BookCounter,
     Channel,
     ClockState,
     DailyCounter,
@@ -34,13 +36,24 @@ from ..models import (
     ReturnMethod,
     SupplementRequest,
 )
-from ..selectors import process_steps
+from ..selectors import (
+    applicable_positions,
+    open_supplement_of,
+    process_steps,
+    reopenable_before,
+    signing_position,
+)
 
 MAX_DAILY_SEQUENCE = 9999
 # A supplement during processing may be asked within 3 working days of receipt (art. 19).
 SUPPLEMENT_WINDOW_MINUTES = 3 * workcal.WORKING_DAY_HOURS * 60
 # An apology is due at least one working day before the due time (Mẫu 04).
 APOLOGY_NOTICE_MINUTES = workcal.WORKING_DAY_HOURS * 60
+# How long the applicant has to supply what Mẫu 02 asks, when the procedure sets no limit of
+# its own (`supplement_time_limit` in the catalogue). The law sets none in general; 15
+# working days (three weeks) is our choice, printed on Mẫu 02 so the applicant knows it.
+DEFAULT_SUPPLEMENT_LIMIT = {"value": 15, "unit": "working_days"}
+MAX_PAPER_QUANTITY = 99
 
 
 @dataclass
@@ -54,6 +67,7 @@ class ActionContext:
     open_task: ProcessTask | None
     note: str
     params: dict[str, Any]
+    target: Status  # where the rule leads (an action may lead to two places)
     payload: dict[str, Any] = field(default_factory=dict)
 
 
@@ -67,38 +81,94 @@ def _step_agency(dossier: Dossier, step: dict[str, Any], position: int) -> Agenc
     return dossier.competent_agency
 
 
-def _open_step(context: ActionContext, position: int) -> ProcessTask:
+def _spent_minutes(context: ActionContext, position: int) -> int:
+    """Working time already spent on this step in earlier rounds (before a send-back)."""
+    return sum(
+        context.calendar.working_minutes_between(task.started_at, task.finished_at)
+        for task in context.dossier.tasks.filter(position=position, finished_at__isnull=False)
+        if task.finished_at is not None
+    )
+
+
+def _assignee_for(
+    dossier: Dossier, position: int, agency: Agency, role: str, actor: User | None
+) -> User | None:
+    """Who the step waits for: whoever held it before (a step sent back returns to them),
+    else the one officer of its role at its agency, else nobody (the agency's unassigned
+    queue). The desk's step is the receiving officer's."""
+    holders = Membership.objects.filter(agency=agency, role=role, active=True)
+    earlier = (
+        dossier.tasks.filter(position=position, assignee__isnull=False)
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+    held = earlier.assignee if earlier is not None else None
+    if held is not None and holders.filter(user_id=held.pk).exists():
+        return held
+    if actor is not None and position == 1 and holders.filter(user_id=actor.pk).exists():
+        return actor
+    only = list(holders.select_related("user")[:2])
+    return only[0].user if len(only) == 1 else None
+
+
+def _open_step(
+    context: ActionContext, position: int, *, after: datetime.datetime | None = None
+) -> ProcessTask:
+    """Open the step at `position`. Its share of the time is what is left of it (a step sent
+    back and reopened does not get a fresh share); it counts from the previous step's due
+    time when that step finished early (`after`), so each step falls due after the one
+    before it."""
     dossier = context.dossier
     step = process_steps(dossier)[position - 1]
     hours = Decimal(str(step["hours"]))
+    share = max(workcal.hours_to_minutes(hours) - _spent_minutes(context, position), 0)
+    start = max(after, context.now) if after is not None else context.now
+    agency = _step_agency(dossier, step, position)
     task = ProcessTask.objects.create(
         dossier=dossier,
         position=position,
         name=step["name"],
-        agency=_step_agency(dossier, step, position),
+        agency=agency,
         role=step["role"],
-        assignee=None,
+        assignee=_assignee_for(dossier, position, agency, step["role"], context.actor),
         hours=hours,
         started_at=context.now,
-        due_at=context.calendar.add_working_time(context.now, workcal.hours_to_minutes(hours)),
+        due_at=context.calendar.add_working_time(start, share),
     )
     context.payload["task"] = {
         "position": position,
         "agency": task.agency.code,
         "due_at": task.due_at.isoformat(),
+        "assignee": task.assignee.get_username() if task.assignee else "",
     }
     return task
 
 
-def _close_step(context: ActionContext) -> None:
+def _next_position(dossier: Dossier, position: int) -> int:
+    later = [p for p in applicable_positions(dossier) if p > position]
+    if not later:  # the guards let no action here without a next step
+        raise DossierRuleError("Hồ sơ không còn bước tiếp theo.", code="no_next_step")
+    return later[0]
+
+
+def _previous_position(dossier: Dossier, position: int) -> int:
+    earlier = reopenable_before(dossier, position)
+    if not earlier:
+        raise DossierRuleError("Hồ sơ không có bước trước để trả lại.", code="no_previous_step")
+    return earlier[-1]
+
+
+def _close_step(context: ActionContext) -> datetime.datetime | None:
+    """Close the open step; its due time, for the next step to count from."""
     task = context.open_task
     if task is None:
-        return
+        return None
     task.finished_at = context.now
     task.outcome = _outcome(task.finished_at, task.due_at)
     task.save(update_fields=["finished_at", "outcome"])
     context.payload["finished_task"] = {"position": task.position, "outcome": task.outcome}
     context.open_task = None
+    return task.due_at
 
 
 def _outcome(finished: datetime.datetime, due: datetime.datetime) -> str:
@@ -154,10 +224,74 @@ def _next_code(agency: Agency, day: datetime.date) -> str:
     return f"{agency.code}-{day:%y%m%d}-{counter.last:04d}"
 
 
+def _next_book_number(agency: Agency, year: int) -> int:
+    """The next row of the desk's tracking book for the year (Mẫu 06; Mẫu 01's "Số thứ
+    tự"): continuous from 1, one book per desk per year, locked like the code's counter."""
+    BookCounter.objects.bulk_create(
+        [BookCounter(agency=agency, year=year, last=0)], ignore_conflicts=True
+    )
+    counter = BookCounter.objects.select_for_update().get(agency=agency, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def _received_papers(context: ActionContext) -> list[dict[str, Any]]:
+    """What the desk took in, for Mẫu 01: the papers the officer lists (`papers`: component,
+    copy kind, quantity), else the files on the dossier by component."""
+    dossier = context.dossier
+    documents = {d["code"]: d for d in dossier.procedure_revision.content["documents"]}
+    listed = context.params.get("papers")
+    if listed is None:
+        counts: dict[str, int] = {}
+        for component in dossier.documents.filter(is_result=False).values_list(
+            "component", flat=True
+        ):
+            counts[component] = counts.get(component, 0) + 1
+        listed = [{"component": code, "quantity": count} for code, count in counts.items()]
+    papers = []
+    for paper in listed if isinstance(listed, list) else [None]:
+        if not isinstance(paper, dict):
+            raise DossierRuleError("Danh sách giấy tờ đã nhận không hợp lệ.", code="bad_papers")
+        code = str(paper.get("component") or "")
+        if code and code not in documents:
+            raise DossierRuleError(
+                f"Thủ tục không có thành phần hồ sơ mã {code}.", code="unknown_component"
+            )
+        required = documents.get(code, {})
+        copy_kind = str(paper.get("copy_kind") or required.get("copy_kind") or CopyKind.COPY)
+        quantity = paper.get("quantity", 1)
+        if copy_kind not in CopyKind.values or not (
+            isinstance(quantity, int) and 1 <= quantity <= MAX_PAPER_QUANTITY
+        ):
+            raise DossierRuleError(
+                f"Giấy tờ {required.get('name', code) or 'khác'}: loại bản hoặc số lượng "
+                f"không hợp lệ (1–{MAX_PAPER_QUANTITY}).",
+                code="bad_papers",
+            )
+        papers.append(
+            {
+                "component": code,
+                "name": required.get("name", "Giấy tờ khác"),
+                "copy_kind": copy_kind,
+                "quantity": quantity,
+            }
+        )
+    return papers
+
+
 def _receive(context: ActionContext) -> None:
     dossier = context.dossier
+    # The procedure as it stands at receipt governs the limit and the fees (DOMAIN: a
+    # dossier keeps the version in force when it was received, not when it was submitted).
+    procedure = dossier.procedure
+    procedure.refresh_from_db(fields=["version"])
+    dossier.procedure_revision = procedure.revisions.get(version=procedure.version)
     dossier.received_at = context.now
-    dossier.code = _next_code(dossier.receiving_agency, timezone.localtime(context.now).date())
+    local_day = timezone.localtime(context.now).date()
+    dossier.code = _next_code(dossier.receiving_agency, local_day)
+    dossier.book_number = _next_book_number(dossier.receiving_agency, local_day.year)
+    dossier.received_papers = _received_papers(context)
     # The code whole (one word, for a pasted code) and in its parts (for "0007" or "261116").
     dossier.search_text += f" {dossier.code.lower()} {fold(dossier.code)}"
     _start_clock(context, context.now)
@@ -173,19 +307,55 @@ def _receive(context: ActionContext) -> None:
     )
     context.open_task = _open_step(context, 1)
     context.payload["code"] = dossier.code
+    context.payload["book_number"] = dossier.book_number
+    context.payload["procedure_version"] = procedure.version
 
 
 def _refuse(context: ActionContext) -> None:
     _require_note(context, "Cần ghi rõ lý do từ chối tiếp nhận (Mẫu 03).")
+    _close_supplement(context)
     context.dossier.completed_at = context.now
     context.dossier.clock_state = ClockState.STOPPED
+
+
+def _close_supplement(context: ActionContext) -> None:
+    """A dossier that ends while a supplement is awaited (refused or stopped after its
+    deadline, withdrawn) leaves no request open."""
+    supplement = open_supplement_of(context.dossier)
+    if supplement is not None:
+        supplement.superseded = True
+        supplement.save(update_fields=["superseded"])
+
+
+def _supplement_deadline(context: ActionContext) -> datetime.datetime:
+    content = context.dossier.procedure_revision.content
+    limit: dict[str, Any] = content.get("supplement_time_limit") or DEFAULT_SUPPLEMENT_LIMIT
+    return context.calendar.due_time(context.now, Decimal(str(limit["value"])), str(limit["unit"]))
+
+
+def _require_requester(context: ActionContext, supplement: SupplementRequest) -> None:
+    """In processing, what the applicant supplies goes back to the officer who asked; they
+    (or a leader of the competent agency) decide on it. At intake, any officer of the desk."""
+    if supplement.at_intake or context.actor is None:
+        return
+    kinds = policies.acting_as(context.actor, context.dossier, context.open_task)
+    if supplement.requested_by_id != context.actor.pk and lifecycle.Actor.LEADER not in kinds:
+        asker = supplement.requested_by
+        name = (asker.get_full_name() or asker.get_username()) if asker else "cán bộ đã yêu cầu"
+        raise NotAllowedError(f"Yêu cầu bổ sung này do {name} xử lý.")
 
 
 def _request_supplement(context: ActionContext) -> None:
     dossier = context.dossier
     reason = _require_note(context, "Cần ghi rõ giấy tờ phải bổ sung và lý do (Mẫu 02).")
-    at_intake = dossier.status == Status.SUBMITTED
-    if not at_intake:
+    earlier = open_supplement_of(dossier)
+    at_intake = earlier.at_intake if earlier else dossier.status == Status.SUBMITTED
+    if earlier is not None:
+        # Asked again: what was handed in is not what was asked.
+        _require_requester(context, earlier)
+        earlier.superseded = True
+        earlier.save(update_fields=["superseded"])
+    elif not at_intake:
         received_at = dossier.received_at or context.now
         spent = context.calendar.working_minutes_between(received_at, context.now)
         if spent > SUPPLEMENT_WINDOW_MINUTES:
@@ -195,6 +365,7 @@ def _request_supplement(context: ActionContext) -> None:
             )
         dossier.clock_state = ClockState.PAUSED
         dossier.paused_at = context.now
+    deadline = _supplement_deadline(context)
     SupplementRequest.objects.create(
         dossier=dossier,
         at_intake=at_intake,
@@ -202,19 +373,42 @@ def _request_supplement(context: ActionContext) -> None:
         items=list(context.params.get("items") or []),
         requested_at=context.now,
         requested_by=context.actor,
+        deadline=deadline,
     )
     if not at_intake:
         # Counted for QĐ 766 ("more than one supplement request is late"): requests made
         # while processing, not the desk's intake check.
         dossier.supplement_count += 1
     context.payload["at_intake"] = at_intake
+    context.payload["deadline"] = deadline.isoformat()
+
+
+def _submit_supplement(context: ActionContext) -> None:
+    """The applicant hands in what was asked. The clock stays stopped: the officer who asked
+    decides whether it is complete (`complete_supplement`) or asks again."""
+    supplement = _open_supplement(context)
+    if supplement.answered_at is not None:
+        raise DossierRuleError(
+            "Đã gửi bổ sung; vui lòng chờ cán bộ kiểm tra.", code="supplement_answered"
+        )
+    supplement.answered_at = context.now
+    supplement.save(update_fields=["answered_at"])
+    context.payload["requested_by"] = (
+        supplement.requested_by.get_username() if supplement.requested_by else ""
+    )
+
+
+def _open_supplement(context: ActionContext) -> SupplementRequest:
+    supplement = open_supplement_of(context.dossier)
+    if supplement is None:  # the status says one is open; a broken record must not pass
+        raise DossierRuleError("Hồ sơ không có yêu cầu bổ sung đang mở.", code="no_supplement")
+    return supplement
 
 
 def _complete_supplement(context: ActionContext) -> None:
     dossier = context.dossier
-    supplement = dossier.supplements.filter(completed_at__isnull=True).last()
-    if supplement is None:  # the status says one is open; a broken record must not pass
-        raise DossierRuleError("Hồ sơ không có yêu cầu bổ sung đang mở.", code="no_supplement")
+    supplement = _open_supplement(context)
+    _require_requester(context, supplement)
     supplement.completed_at = context.now
     supplement.save(update_fields=["completed_at"])
     if supplement.at_intake:
@@ -235,21 +429,26 @@ def _complete_supplement(context: ActionContext) -> None:
 
 
 def _transfer(context: ActionContext) -> None:
-    _close_step(context)
-    context.open_task = _open_step(context, 2)
+    # The desk hands the dossier to the competent body's first step (wherever it was
+    # received: intake regardless of administrative boundary).
+    after = _close_step(context)
+    context.open_task = _open_step(context, _next_position(context.dossier, 1), after=after)
 
 
 def _forward(context: ActionContext) -> None:
+    if context.target == Status.RESULT_READY:  # the last step, after the signing
+        _complete(context)
+        return
     position = context.open_task.position if context.open_task else 1
-    _close_step(context)
-    context.open_task = _open_step(context, position + 1)
+    after = _close_step(context)
+    context.open_task = _open_step(context, _next_position(context.dossier, position), after=after)
 
 
 def _send_back(context: ActionContext) -> None:
     _require_note(context, "Cần ghi rõ lý do trả lại bước trước.")
     position = context.open_task.position if context.open_task else 2
     _close_step(context)
-    context.open_task = _open_step(context, position - 1)
+    context.open_task = _open_step(context, _previous_position(context.dossier, position))
 
 
 def _request_obligation(context: ActionContext) -> None:
@@ -258,15 +457,23 @@ def _request_obligation(context: ActionContext) -> None:
     dossier.clock_remaining_minutes = context.calendar.remaining_at(_due(dossier), context.now)
     dossier.clock_state = ClockState.PAUSED
     dossier.paused_at = context.now
-    # A leader at the last step may sign first: paying then releases the result.
-    at_last_step = context.open_task is not None and context.open_task.position == len(
-        process_steps(dossier)
-    )
-    if context.params.get("result_signed") and at_last_step:
-        if lifecycle.Actor.LEADER not in policies.acting_as(
-            context.actor, dossier, context.open_task
-        ):
-            raise NotAllowedError("Chỉ lãnh đạo được ký kết quả.")
+    # The leader who signs, at the signing step when no step follows it, may sign first:
+    # paying then releases the result.
+    if context.params.get("result_signed"):
+        task = context.open_task
+        positions = applicable_positions(dossier)
+        last_signing = (
+            task is not None
+            and task.position == signing_position(dossier, positions)
+            and task.position == positions[-1]
+        )
+        if not last_signing:
+            raise DossierRuleError(
+                "Chỉ ký kết quả trước khi thu nghĩa vụ tài chính ở bước ký duyệt cuối cùng.",
+                code="not_signing_step",
+            )
+        if lifecycle.Actor.STEP not in policies.acting_as(context.actor, dossier, task):
+            raise NotAllowedError("Chỉ lãnh đạo ký duyệt ở bước này được ký kết quả.")
         dossier.result_signed = True
         _close_step(context)
     context.payload["remaining_minutes"] = dossier.clock_remaining_minutes
@@ -282,9 +489,13 @@ def _request_obligation(context: ActionContext) -> None:
 def _shifted(
     context: ActionContext, due: datetime.datetime, paused_at: datetime.datetime
 ) -> datetime.datetime:
-    """A due time moved by the working time a pause took: what was left then is left now."""
+    """A due time moved by the working time a pause took: what was left then is left now.
+    A due time already past when the pause began stays where it was: the lateness stands."""
     calendar = context.calendar
-    return calendar.resume(context.now, calendar.remaining_at(due, paused_at))
+    left = calendar.remaining_at(due, paused_at)
+    if left <= 0:
+        return due
+    return calendar.resume(context.now, left)
 
 
 def _confirm_obligation(context: ActionContext) -> None:
@@ -302,12 +513,15 @@ def _confirm_obligation(context: ActionContext) -> None:
         task = context.open_task
         task.due_at = _shifted(context, task.due_at, paused_at)
         task.save(update_fields=["due_at"])
-    dossier.due_at = context.calendar.resume(context.now, dossier.clock_remaining_minutes or 0)
+    remaining = dossier.clock_remaining_minutes or 0
+    if remaining > 0:
+        dossier.due_at = context.calendar.resume(context.now, remaining)
+    # else: the dossier was already late when the clock stopped; its due time stays.
     dossier.clock_state = ClockState.RUNNING
     dossier.clock_remaining_minutes = None
     dossier.paused_at = None
-    context.payload["due_at"] = dossier.due_at.isoformat()
-    if dossier.result_signed:
+    context.payload["due_at"] = _due(dossier).isoformat()
+    if context.target == Status.RESULT_READY:
         _complete(context)
 
 
@@ -332,18 +546,29 @@ def _complete(context: ActionContext) -> None:
 
 
 def _approve(context: ActionContext) -> None:
+    """The leader signs the result. Steps after the signing (inter-agency registrations)
+    run on; the result is ready once the last of them is done."""
     context.dossier.result_signed = True
+    if context.target == Status.PROCESSING:
+        position = context.open_task.position if context.open_task else 1
+        after = _close_step(context)
+        context.open_task = _open_step(
+            context, _next_position(context.dossier, position), after=after
+        )
+        return
     _complete(context)
 
 
 def _stop(context: ActionContext) -> None:
     _require_note(context, "Cần ghi rõ lý do dừng giải quyết (thông báo dừng).")
+    _close_supplement(context)
     _complete(context)
 
 
 def _withdraw(context: ActionContext) -> None:
     dossier = context.dossier
     _close_step(context)
+    _close_supplement(context)
     dossier.clock_state = ClockState.STOPPED
 
 
@@ -409,6 +634,7 @@ EFFECTS: dict[Action, Callable[[ActionContext], None]] = {
     Action.RECEIVE: _receive,
     Action.REFUSE: _refuse,
     Action.REQUEST_SUPPLEMENT: _request_supplement,
+    Action.SUBMIT_SUPPLEMENT: _submit_supplement,
     Action.COMPLETE_SUPPLEMENT: _complete_supplement,
     Action.TRANSFER: _transfer,
     Action.FORWARD: _forward,

@@ -22,6 +22,7 @@ from egov.orgs.selectors import agency_get, memberships_of
 
 from .. import handlers, policies
 from ..errors import (
+    DossierNotFoundError,
     DossierRuleError,
 )
 from ..lifecycle import Action, Status
@@ -31,8 +32,9 @@ from ..models import (
     Dossier,
     ReturnMethod,
 )
-from .documents import record_document, remove_stored
-from .door import perform_locked, write_event
+from ..selectors import dossier_locate
+from .documents import _record_document, _remove_stored
+from .door import _perform_locked, _write_event
 
 
 @dataclass
@@ -104,20 +106,24 @@ def _receiving_desk(*, actor: User, agency_code: str | None, channel: str) -> Ag
 
 
 def _competent_agency(*, procedure: Procedure, desk: Agency, ward_code: int | None) -> Agency:
+    """The body that decides. Intake is regardless of administrative boundary (Decree
+    118/2025 art. 20): any desk of the province receives any procedure of the province and
+    forwards it, so the competent body never depends on the desk, except as a last resort
+    for a commune procedure: the commune of the applicant's address, else the desk's own
+    commune."""
     if procedure.competent_agency is not None:
         return procedure.competent_agency
-    # A commune-level procedure: the commune of the desk, or of the applicant's address.
-    if desk.kind == AgencyKind.COMMUNE_SERVICE_CENTER and desk.parent is not None:
-        return desk.parent
     commune = Agency.objects.filter(
         kind=AgencyKind.COMMUNE_COMMITTEE, ward_code=ward_code, valid_to__isnull=True
     ).first()
-    if commune is None:
-        raise DossierRuleError(
-            "Thủ tục cấp xã: cần mã xã, phường nơi cư trú của người nộp để chuyển hồ sơ.",
-            code="commune_required",
-        )
-    return commune
+    if commune is not None:
+        return commune
+    if desk.kind == AgencyKind.COMMUNE_SERVICE_CENTER and desk.parent is not None:
+        return desk.parent
+    raise DossierRuleError(
+        "Thủ tục cấp xã: cần mã xã, phường nơi cư trú của người nộp để chuyển hồ sơ.",
+        code="commune_required",
+    )
 
 
 def _check_channel(procedure: Procedure, channel: str, return_method: str) -> None:
@@ -173,14 +179,16 @@ def dossier_create(
     agency_code: str | None = None,
     submitter: Submitter | None = None,
     receive: bool = True,
+    papers: list[dict[str, Any]] | None = None,
+    corrects: str | None = None,
 ) -> Dossier:
-    """A new dossier (see `create_dossier`), in its own transaction. A dossier taken in at a
+    """A new dossier (see `_create_dossier`), in its own transaction. A dossier taken in at a
     desk (counter, postal) has its applicant checked against the National Population
     Database first, outside the transaction (`population_check`); an online one relies on
     the citizen's VNeID sign-in instead."""
     verified = channel != Channel.ONLINE and population_check(actor=actor, applicant=applicant)
     with transaction.atomic(durable=True):
-        return create_dossier(
+        return _create_dossier(
             actor=actor,
             procedure_code=procedure_code,
             channel=channel,
@@ -191,10 +199,12 @@ def dossier_create(
             submitter=submitter,
             receive=receive,
             population_verified=verified,
+            papers=papers,
+            corrects=corrects,
         )
 
 
-def create_dossier(
+def _create_dossier(
     *,
     actor: User,
     procedure_code: str,
@@ -206,6 +216,8 @@ def create_dossier(
     submitter: Submitter | None = None,
     receive: bool = True,
     population_verified: bool = False,
+    papers: list[dict[str, Any]] | None = None,
+    corrects: str | None = None,
 ) -> Dossier:
     """A new dossier. At a desk (counter, postal) the reception officer receives it at once,
     unless `receive=False`: then it stays `submitted` for the officer to ask for a supplement
@@ -213,7 +225,10 @@ def create_dossier(
     reference, for the desk to check it.
 
     `population_verified` is what `population_check` answered for this very `applicant`
-    before the caller's transaction opened; never a flag an interface passes along."""
+    before the caller's transaction opened; never a flag an interface passes along.
+    `papers` lists what the desk took in (Mẫu 01; by default the files attached by receipt).
+    `corrects` names a decided dossier whose result this one asks to correct (DOMAIN §3: a
+    correction is a new dossier linked to the first, never a reopening)."""
     problems = _applicant_problems(applicant)
     if problems:
         raise DossierRuleError(
@@ -226,7 +241,9 @@ def create_dossier(
             "Tờ khai chưa đúng với thủ tục.", code="invalid_form_data", fields=problems
         )
     desk = _receiving_desk(actor=actor, agency_code=agency_code, channel=channel)
+    corrected = _corrected_dossier(actor=actor, key=corrects, procedure=procedure)
     dossier = Dossier.objects.create(
+        corrects=corrected,
         procedure=procedure,
         procedure_revision=procedure.revisions.get(version=procedure.version),
         receiving_agency=desk,
@@ -258,7 +275,7 @@ def create_dossier(
         submitted_at=timezone.now(),
         search_text=" " + fold(f"{applicant.name} {applicant.id_number} {applicant.tax_code}"),
     )
-    event = write_event(
+    event = _write_event(
         dossier,
         actor=actor,
         action="submit",
@@ -266,13 +283,40 @@ def create_dossier(
         target=Status.SUBMITTED,
         at=dossier.submitted_at,
         note="",
-        payload={"channel": channel},
+        payload={
+            "channel": channel,
+            **({"corrects": corrected.code} if corrected is not None else {}),
+        },
     )
     dossier.save(update_fields=["event_seq", "event_head"])
     handlers.dispatch(event)
     if channel != Channel.ONLINE and receive:
-        perform_locked(dossier, action=Action.RECEIVE, actor=actor, note="", params={})
+        params = {} if papers is None else {"papers": papers}
+        _perform_locked(dossier, action=Action.RECEIVE, actor=actor, note="", params=params)
     return dossier
+
+
+def _corrected_dossier(*, actor: User, key: str | None, procedure: Procedure) -> Dossier | None:
+    """The dossier a correction refers to: one this person may see, with a result."""
+    if not key:
+        return None
+    try:
+        first = dossier_locate(key=key)
+    except DossierNotFoundError:
+        first = None
+    if first is None or not policies.can_view(actor, first):
+        raise DossierRuleError(
+            f"Không tìm thấy hồ sơ {key} để đính chính kết quả.", code="corrects_unknown"
+        )
+    if first.status not in (Status.RESULT_READY, Status.RETURNED):
+        raise DossierRuleError(
+            "Chỉ đính chính kết quả của hồ sơ đã có kết quả.", code="corrects_no_result"
+        )
+    if first.procedure_id != procedure.pk:
+        raise DossierRuleError(
+            "Hồ sơ đính chính phải cùng thủ tục với hồ sơ ban đầu.", code="corrects_procedure"
+        )
+    return first
 
 
 @dataclass
@@ -298,6 +342,7 @@ def counter_intake(
     decision: str,
     note: str,
     items: list[str],
+    papers: list[dict[str, Any]] | None = None,
 ) -> Dossier:
     """The counter's one flow, whole or not at all: the dossier, the scans of its papers, and
     the desk's decision (receive, ask for a supplement, refuse). A bad file or a missing
@@ -320,7 +365,7 @@ def counter_intake(
     stored: list[str] = []
     try:
         with transaction.atomic(durable=True):
-            dossier = create_dossier(
+            dossier = _create_dossier(
                 actor=actor,
                 procedure_code=procedure_code,
                 channel=Channel.COUNTER,
@@ -329,12 +374,12 @@ def counter_intake(
                 form_data=form_data,
                 agency_code=agency_code,
                 submitter=submitter,
-                receive=decision == "receive",
+                receive=False,
                 population_verified=verified,
             )
-            key = dossier.code or str(dossier.reference)
+            key = str(dossier.reference)
             for file, result in checked:
-                record_document(
+                _record_document(
                     actor=actor,
                     key=key,
                     stream=file.stream,
@@ -344,11 +389,18 @@ def counter_intake(
                     stored=stored,
                 )
             dossier.refresh_from_db()
-            if decision != "receive":
-                perform_locked(
-                    dossier, action=decision, actor=actor, note=note, params={"items": items}
-                )
+            # Received once its papers are on it: Mẫu 01 lists what was scanned.
+            params: dict[str, Any] = {"items": items} if decision != "receive" else {}
+            if papers is not None and decision == "receive":
+                params["papers"] = papers
+            _perform_locked(
+                dossier,
+                action=decision,
+                actor=actor,
+                note="" if decision == "receive" else note,
+                params=params,
+            )
             return dossier
     except BaseException:
-        remove_stored(stored)
+        _remove_stored(stored)
         raise

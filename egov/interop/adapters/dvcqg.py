@@ -4,13 +4,20 @@ step of it, synced on every event (DOMAIN §8; payload of the reference §8.3).
 The payload is a snapshot taken inside the event's transaction, so the portal hears each step
 as it was, even when the message leaves hours later. Dates are local time `yyyyMMddHHmmss`;
 status codes 1–10 and channel codes 1–3 are the portal's own.
+
+People are named as people, never by their login: a step's `NguoiXuLy` is the officer's full
+name and its `ChucDanh` the title (chức vụ) they hold at the agency of the step, or the label
+of their role there (`officer_of`).
 """
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.models import User
 
 from egov.dossiers.lifecycle import EVENT_LABELS, NATIONAL_CODE, Status
 from egov.dossiers.models import (
@@ -21,7 +28,7 @@ from egov.dossiers.models import (
     ProcessTask,
     ReturnMethod,
 )
-from egov.orgs.models import Role
+from egov.orgs.models import Membership, Role
 
 from ..models import OutboxMessage
 from . import http
@@ -42,6 +49,46 @@ def portal_time(value: datetime.datetime | None) -> str:
     return value.astimezone(ZoneInfo(settings.TIME_ZONE)).strftime("%Y%m%d%H%M%S")
 
 
+@dataclass(frozen=True)
+class Officer:
+    """Who took a step, as the portal shows people."""
+
+    name: str  # NguoiXuLy: the full name
+    title: str  # ChucDanh: the title held, or the role
+
+
+SYSTEM_OFFICER = Officer(name="Hệ thống", title="")
+
+
+def membership_title(membership: Membership) -> str:
+    """The title (chức vụ) recorded on a membership; "" where there is none."""
+    return " ".join(membership.title.split())
+
+
+def officer_of(user: User | None, *, agencies: Sequence[int], role: str = "") -> Officer:
+    """The officer as the portal names them: the full name, never the login, and what they
+    were there as — the title of their active membership at the first of `agencies` (the
+    step's own first) where they hold one, else that membership's role, else `role` (the
+    step's). An account with no full name is named by that capacity. None is the system."""
+    if user is None:
+        return SYSTEM_OFFICER
+    held: dict[int, list[Membership]] = {}
+    for membership in Membership.objects.filter(
+        user_id=user.pk, agency_id__in=agencies, active=True
+    ).order_by("pk"):
+        held.setdefault(membership.agency_id, []).append(membership)
+    there = next((held[agency] for agency in agencies if agency in held), [])
+    titles = [title for membership in there if (title := membership_title(membership))]
+    if titles:
+        capacity = titles[0]
+    elif there:
+        capacity = there[0].get_role_display()
+    else:
+        capacity = ROLE_LABELS.get(role, role)
+    full_name = " ".join(user.get_full_name().split())
+    return Officer(name=full_name or capacity, title=capacity)
+
+
 def dossier_key(dossier: Dossier) -> str:
     """The portal knows a dossier by its code; an online one not yet received by its
     provisional reference."""
@@ -59,6 +106,8 @@ def event_payload(event: DossierEvent, *, since_seq: int) -> dict[str, Any]:
     task = dossier.tasks.select_related("agency").order_by("-started_at", "-pk").first()
     documents = list(dossier.documents.all())
     key = dossier_key(dossier)
+    # Where an officer of this dossier may have acted, for the title they acted under.
+    agencies = _agencies_of(dossier)
     return {
         "MaHoSo": key,
         "MaTTHC": procedure.national_code,
@@ -129,7 +178,7 @@ def event_payload(event: DossierEvent, *, since_seq: int) -> dict[str, Any]:
         ],
         "DanhSachHoSoBoSung": [
             {
-                "NguoiYeuCauBoSung": supplement.requested_by.get_username()
+                "NguoiYeuCauBoSung": officer_of(supplement.requested_by, agencies=agencies).name
                 if supplement.requested_by
                 else "",
                 "NoiDungBoSung": supplement.reason,
@@ -147,10 +196,13 @@ def event_payload(event: DossierEvent, *, since_seq: int) -> dict[str, Any]:
                 earlier,
                 status_code=NATIONAL_CODE[Status(earlier.to_status)],
                 task=None,
+                officer=officer_of(earlier.actor, agencies=agencies),
                 place=dossier.receiving_agency.name,
                 due=dossier.due_at,
             )
-            for earlier in dossier.events.filter(seq__gt=since_seq, seq__lt=event.seq)
+            for earlier in dossier.events.filter(
+                seq__gt=since_seq, seq__lt=event.seq
+            ).select_related("actor")
         ]
         + [
             _step(
@@ -158,11 +210,24 @@ def event_payload(event: DossierEvent, *, since_seq: int) -> dict[str, Any]:
                 event,
                 status_code=status_code,
                 task=task,
+                officer=officer_of(
+                    event.actor,
+                    agencies=[task.agency_id, *agencies] if task else agencies,
+                    role=task.role if task else "",
+                ),
                 place=task.agency.name if task else dossier.receiving_agency.name,
                 due=task.due_at if task else dossier.due_at,
             )
         ],
     }
+
+
+def _agencies_of(dossier: Dossier) -> list[int]:
+    """The desk that received the dossier, the agency that decides it, then the agencies of
+    its steps, latest first."""
+    steps = dossier.tasks.order_by("-started_at", "-pk").values_list("agency_id", flat=True)
+    found = [dossier.receiving_agency_id, dossier.competent_agency_id, *steps]
+    return list(dict.fromkeys(found))
 
 
 def _step(
@@ -171,13 +236,14 @@ def _step(
     *,
     status_code: int,
     task: ProcessTask | None,
+    officer: Officer,
     place: str,
     due: datetime.datetime | None,
 ) -> dict[str, Any]:
     return {
         "MaHoSo": key,
-        "NguoiXuLy": event.actor_label,
-        "ChucDanh": ROLE_LABELS.get(task.role, task.role) if task else "",
+        "NguoiXuLy": officer.name,
+        "ChucDanh": officer.title,
         "ThoiDiemXuLy": portal_time(event.at),
         "PhongBanXuLy": place,
         "NoiDungXuLy": _step_text(event),

@@ -35,7 +35,8 @@ class NotConfiguredError(Exception):
 @dataclass(frozen=True)
 class Attempt:
     """What one request gave: `ok`, `retry` (transient) or `rejected` (the partner refused
-    this message for good), with what the message log keeps of it."""
+    this message for good), with what the message log keeps of it. A service that refuses
+    what an `ok` answer says marks it `disputed` before it is logged (the tax payment read)."""
 
     outcome: str
     status: int | None

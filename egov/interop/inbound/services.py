@@ -3,18 +3,19 @@ notice with its `Idempotency-Key`, and the connection accounts themselves."""
 
 import datetime
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import get_application_model
 
 from egov.core.ratelimit import parse_rate
 from egov.core.templatetags.vn_format import thousands
-from egov.dossiers.errors import StaleVersionError
+from egov.dossiers.errors import DossierNotFoundError, StaleVersionError
 from egov.dossiers.lifecycle import NATIONAL_CODE, Action, IllegalActionError, Status
 from egov.dossiers.models import Dossier
 from egov.dossiers.selectors import dossier_public_get
@@ -29,20 +30,30 @@ from ..models import (
     MessageLog,
 )
 from ..services.log import Exchange, digest, log_append
-from ..services.tax import confirmed_for_reference
+from ..services.tax import (
+    PaymentProblem,
+    confirmed_for_reference,
+    payment_dispute_alert,
+    payment_problem,
+    unknown_dossier_alert,
+)
 from .calls import PAYMENT_SERVICE, InboundCall, encode
-from .errors import ConnectionAccountError, DataIncorrectError
+from .errors import (
+    ConnectionAccountError,
+    DataIncorrectError,
+    InboundError,
+    RecordNotFoundError,
+)
 from .selectors import inbound_scopes
 
 
-def call_log(*, call: InboundCall, status: int, response: bytes, code: str) -> MessageLog:
-    """The call's row in the message log, in the caller's transaction (or its own)."""
-    if status < 400:
-        outcome = LogOutcome.OK
-    elif status < 500:
-        outcome = LogOutcome.REFUSED
-    else:
-        outcome = LogOutcome.ERROR
+def call_log(
+    *, call: InboundCall, status: int, response: bytes, code: str, outcome: str | None = None
+) -> MessageLog:
+    """The call's row in the message log, in the caller's transaction (or its own). The
+    outcome follows the status unless given (a payment refused as disputed)."""
+    if outcome is None:
+        outcome = _outcome_of(status)
     return log_append(
         Exchange(
             direction=Direction.INBOUND,
@@ -59,6 +70,14 @@ def call_log(*, call: InboundCall, status: int, response: bytes, code: str) -> M
         ),
         at=timezone.now(),
     )
+
+
+def _outcome_of(status: int) -> str:
+    if status < 400:
+        return LogOutcome.OK
+    if status < 500:
+        return LogOutcome.REFUSED
+    return LogOutcome.ERROR
 
 
 # ----------------------------------------------------------------------------- tax payments
@@ -107,6 +126,23 @@ class KeyReusedError(DataIncorrectError):
         super().__init__("Idempotency-Key đã dùng cho nội dung khác.")
 
 
+class UnknownDossierError(RecordNotFoundError):
+    """A payment for a dossier code the province does not have (the answer is the same as
+    for any unknown code: nobody learns which dossiers exist)."""
+
+    def __init__(self) -> None:
+        super().__init__("Không tìm thấy hồ sơ.")
+
+
+class PaymentDisputedError(DataIncorrectError):
+    """A payment that is not what the tax authority's notice asked for this wait."""
+
+    def __init__(self, dossier: Dossier, problem: PaymentProblem) -> None:
+        super().__init__(f"Hồ sơ {dossier.code}: {problem.text}; không ghi nhận được.")
+        self.dossier = dossier
+        self.problem = problem
+
+
 # A dossier that changes between our read and the door's lock is read again, this many times.
 _ATTEMPTS = 3
 
@@ -136,14 +172,44 @@ def tax_payment_receive(
        key first makes our insert fail on the unique (account, key) constraint (on
        PostgreSQL the insert waits for its commit): its stored answer is ours.
 
-    Refusals (no such dossier, not awaiting an obligation) change nothing and store
-    nothing: the same key may be sent again once the dossier awaits the payment.
+    Refusals change nothing and store nothing: the same key may be sent again once the
+    dossier awaits the payment. Two of them are told to staff, their notices written with
+    the call's log row (`_refused`): a payment that is not what the notice of the dossier's
+    current wait asked (409, code 500, logged as disputed; the dossier's desk is told), and a
+    payment for a dossier the province does not have (404, code 201; the province
+    administrators are told). See `egov.interop.services.tax`.
     """
     request_digest = payment.digest()
     stored = InboundReplay.objects.filter(account=account, key=key).first()
     if stored is not None:
         return _replayed(stored, request_digest)
-    dossier = _confirm(payment)
+    try:
+        dossier = _confirm(payment)
+    except UnknownDossierError as error:
+        return _refused(
+            call,
+            error,
+            outcome=LogOutcome.REFUSED,
+            alert=lambda row: unknown_dossier_alert(
+                code=payment.dossier_code,
+                amount=payment.amount,
+                reference=payment.reference,
+                link=reverse("interop:log_row", kwargs={"seq": row.seq}),
+            ),
+        )
+    except PaymentDisputedError as error:
+        disputed, problem = error.dossier, error.problem
+        return _refused(
+            call,
+            error,
+            outcome=LogOutcome.DISPUTED,
+            alert=lambda row: payment_dispute_alert(
+                dossier=disputed,
+                problem=problem,
+                reference=payment.reference,
+                source="notice",
+            ),
+        )
     answer = Answer(
         status=200,
         body={
@@ -170,6 +236,30 @@ def tax_payment_receive(
     return answer
 
 
+def _refused(
+    call: InboundCall,
+    error: InboundError,
+    *,
+    outcome: str,
+    alert: Callable[[MessageLog], object],
+) -> Answer:
+    """A refusal staff must hear of: the call's log row and the notices in one transaction
+    (the notice may link to the row). The answer is the LGSP error, as the API renders any
+    other refusal."""
+    answer = Answer(status=error.status, body={"error_code": error.code, "message": error.message})
+    with transaction.atomic(durable=True):
+        row = call_log(
+            call=call,
+            status=answer.status,
+            response=encode(answer.body),
+            code=error.code,
+            outcome=outcome,
+        )
+        alert(row)
+    call.logged = True
+    return answer
+
+
 def _replayed(stored: InboundReplay, request_digest: str) -> Answer:
     if stored.request_digest != request_digest:
         raise KeyReusedError
@@ -179,11 +269,17 @@ def _replayed(stored: InboundReplay, request_digest: str) -> Answer:
 def _confirm(payment: TaxPayment) -> Dossier:
     """The dossier after the payment: confirmed now, or already for this reference."""
     for _ in range(_ATTEMPTS):
-        dossier = dossier_public_get(code=payment.dossier_code)
+        try:
+            dossier = dossier_public_get(code=payment.dossier_code)
+        except DossierNotFoundError:
+            raise UnknownDossierError from None
         if _confirmed_for(dossier, payment.reference):
             return dossier
         if dossier.status != Status.AWAITING_OBLIGATION:
             raise NotAwaitingObligationError(dossier)
+        problem = payment_problem(dossier=dossier, amount=payment.amount)
+        if problem is not None:
+            raise PaymentDisputedError(dossier, problem)
         try:
             return dossier_perform(
                 key=payment.dossier_code,

@@ -75,6 +75,18 @@ def logged_urls(api: NinjaAPI) -> tuple[list[URLPattern | URLResolver], str, str
     return wrapped, app_name, namespace
 
 
+def _unknown_address(request: HttpRequest) -> HttpResponse:
+    body = {
+        "error_code": RECORD_NOT_FOUND,
+        "message": lgsp_message(RECORD_NOT_FOUND, "Không có dịch vụ tại địa chỉ này."),
+    }
+    return HttpResponse(encode(body), status=404, content_type=JSON_TYPE)
+
+
+# Any other address under /lgsp/ (the URLs put it last): the LGSP error, logged like a call.
+unknown_address = logged(_unknown_address)
+
+
 def _is_json(response: HttpResponseBase) -> bool:
     return str(response.get("Content-Type", "")).startswith("application/json")
 

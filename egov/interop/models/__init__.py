@@ -1,5 +1,6 @@
 """The interconnection axis's data: the registry, the outbox, the message log, the national
-portal's sync state and the connection accounts of inbound callers."""
+portal's sync state, the connection accounts of inbound callers and the tax authority's
+notices."""
 
 from .inbound import ConnectionAccount, InboundReplay
 from .log import BodyStorage, LogHead, LogOutcome, MessageLog
@@ -13,6 +14,7 @@ from .registry import (
     SystemService,
 )
 from .sync import PortalSync, PortalSyncState
+from .tax import TaxNotice
 
 __all__ = [
     "AuthKind",
@@ -31,4 +33,5 @@ __all__ = [
     "PortalSyncState",
     "SystemHealth",
     "SystemService",
+    "TaxNotice",
 ]

@@ -24,6 +24,9 @@ class LogOutcome(models.TextChoices):
     RETRY = "retry", "Lỗi tạm thời, sẽ gửi lại"
     REJECTED = "rejected", "Đối tác từ chối"
     REFUSED = "refused", "Từ chối yêu cầu đến"
+    # The exchange went through, but what the partner reported contradicts what we hold (a
+    # tax payment of another amount than the notice's): nothing was applied.
+    DISPUTED = "disputed", "Không khớp, không ghi nhận"
     ERROR = "error", "Lỗi"
 
 

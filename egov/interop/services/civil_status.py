@@ -12,7 +12,6 @@ from egov.core.errors import NotAllowedError
 from egov.dossiers import policies as dossier_policies
 from egov.dossiers.errors import DossierNotFoundError
 from egov.dossiers.models import Dossier
-from egov.dossiers.selectors import open_task_of
 
 from ..adapters import civil_status as adapter
 from ..adapters.civil_status import CivilStatusError, CivilStatusResult, CivilStatusState
@@ -65,7 +64,7 @@ def civil_status_queue(*, dossier: Dossier) -> OutboxMessage:
 
 
 def _require_visible(actor: Actor, dossier: Dossier) -> None:
-    if not dossier_policies.can_view(actor, dossier, open_task_of(dossier)):
+    if not dossier_policies.can_view(actor, dossier):
         raise DossierNotFoundError
     if not dossier_policies.is_staff(actor):
         raise NotAllowedError("Chỉ cán bộ xử lý hồ sơ được tra cứu phần mềm hộ tịch.")

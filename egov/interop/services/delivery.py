@@ -1,6 +1,8 @@
 """The delivery worker's rounds: claim due messages, send each through its adapter, settle
 the attempt. `ROUTES` says which adapter delivers each outbox topic and what follows a
-delivery or a death, inside the transaction that settles it.
+delivery or a death, inside the transaction that settles it. The bus's own systems are
+listed here; an app above the bus delivers its own topics and registers their routes in its
+`AppConfig.ready()` (`route_register`: the notifications app's "notify.applicant").
 
 A message's retry budget (`MOTCUA_OUTBOX_RETRY_HOURS`, 72 by default) is counted from its
 creation or last replay; a message still failing past it, or refused by the partner for good
@@ -19,24 +21,23 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
 from django.utils import timezone
-
-from egov.notifications.delivery import applicant_notice_send
-from egov.notifications.models import StaffNotification
-from egov.notifications.services import province_admins_notify
 
 from .. import registry_snapshot
 from ..adapters import civil_status, dvcqg, tax
 from ..adapters.http import Attempt
 from ..models import OutboxMessage, OutboxStatus
-from . import breaker, portal
+from . import alerts, breaker, portal
+from . import tax as tax_service
 from .log import OUR_PARTY, attempt_log, log_head_lock
 from .outbox import backoff, claim_due, lease_release, try_margin
 
 logger = logging.getLogger(__name__)
 
-FollowUp = Callable[[OutboxMessage, datetime.datetime], None]
+# What follows a delivery or a death, with the try that settled it (its answer included).
+FollowUp = Callable[[OutboxMessage, Attempt, datetime.datetime], None]
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,20 @@ ROUTES: dict[str, Route] = {
     dvcqg.SERVICE: Route(
         send=dvcqg.send, delivered=portal.portal_synced, died=portal.portal_sync_failed
     ),
-    "notify.applicant": Route(send=applicant_notice_send, concurrent=False),
     civil_status.SERVICE: Route(send=civil_status.send),
-    tax.SERVICE: Route(send=tax.send),
+    # The tax authority answers the transfer with its notice: the amount a payment must be.
+    tax.SERVICE: Route(send=tax.send, delivered=tax_service.tax_notice_record),
 }
+
+
+def route_register(topic: str, route: Route) -> None:
+    """Deliver the outbox messages of `topic` with `route`: for an app above the bus, which
+    the bus may not import. The same route again changes nothing (`ready()` may run more than
+    once); another route for a topic that has one is a wiring error."""
+    existing = ROUTES.get(topic)
+    if existing is not None and existing != route:
+        raise ImproperlyConfigured(f"The outbox topic {topic} has a delivery route already.")
+    ROUTES[topic] = route
 
 
 def worker_name() -> str:
@@ -199,13 +210,13 @@ def _settle(
         message.status, message.delivered_at = OutboxStatus.DELIVERED, now
         fields += ["delivered_at"]
         if route is not None and route.delivered is not None:
-            route.delivered(message, now)
+            route.delivered(message, attempt, now)
     elif attempt.outcome == "rejected" or now - message.retry_from >= _budget():
         message.status, message.dead_at = OutboxStatus.DEAD, now
         fields += ["dead_at"]
         if route is not None and route.died is not None:
-            route.died(message, now)
-        _alert_dead(message, now)
+            route.died(message, attempt, now)
+        _alert_dead(message)
     else:
         message.next_attempt_at = now + backoff(message.attempts)
         fields += ["next_attempt_at"]
@@ -221,12 +232,11 @@ def _budget() -> datetime.timedelta:
 _ALERT_QUIET = datetime.timedelta(hours=1)
 
 
-def _alert_dead(message: OutboxMessage, now: datetime.datetime) -> None:
-    title = f"Thông điệp gửi {message.system} không thành công"
-    if StaffNotification.objects.filter(title=title, created_at__gte=now - _ALERT_QUIET).exists():
-        return  # the operator page lists every dead letter
-    province_admins_notify(
-        title=title,
+def _alert_dead(message: OutboxMessage) -> None:
+    # Once an hour per system at most: the operator page lists every dead letter.
+    alerts.staff_alert(
+        recipients=alerts.province_admins(),
+        title=f"Thông điệp gửi {message.system} không thành công",
         body=(
             f"Thông điệp {message.topic} ({message.idempotency_key}) đã được chuyển vào danh "
             f"sách gửi lỗi sau {message.attempts} lần gửi. Lỗi cuối: "
@@ -234,4 +244,5 @@ def _alert_dead(message: OutboxMessage, now: datetime.datetime) -> None:
             "Thông điệp lỗi khác của hệ thống này trong một giờ tới không được báo riêng."
         ),
         link=f"/can-bo/lien-thong/thu-loi/{message.pk}/",
+        quiet=_ALERT_QUIET,
     )

@@ -142,7 +142,9 @@ def attempt_log(
     )
 
 
-_OUTCOMES = {"ok": LogOutcome.OK, "retry": LogOutcome.RETRY}
+# "disputed": the partner answered, and a service refused what it said (a tax payment of
+# another amount than the notice's); any other outcome is the partner's refusal.
+_OUTCOMES = {"ok": LogOutcome.OK, "retry": LogOutcome.RETRY, "disputed": LogOutcome.DISPUTED}
 
 
 @dataclass(frozen=True)

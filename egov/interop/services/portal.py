@@ -11,6 +11,7 @@ from egov.dossiers.lifecycle import Status
 from egov.dossiers.models import Dossier, DossierEvent
 
 from ..adapters import dvcqg
+from ..adapters.http import Attempt
 from ..models import OutboxMessage, PortalSync, PortalSyncState
 from .outbox import outbox_put
 
@@ -73,7 +74,7 @@ def _dossier_and_seq(message: OutboxMessage) -> tuple[int, int]:
     return int(dossier_id), int(seq)
 
 
-def portal_synced(message: OutboxMessage, now: datetime.datetime) -> None:
+def portal_synced(message: OutboxMessage, attempt: Attempt, now: datetime.datetime) -> None:
     dossier_id, seq = _dossier_and_seq(message)
     PortalSync.objects.filter(dossier_id=dossier_id).update(
         synced_seq=Greatest(F("synced_seq"), seq), synced_at=now, last_error=""
@@ -84,7 +85,7 @@ def portal_synced(message: OutboxMessage, now: datetime.datetime) -> None:
     )
 
 
-def portal_sync_failed(message: OutboxMessage, now: datetime.datetime) -> None:
+def portal_sync_failed(message: OutboxMessage, attempt: Attempt, now: datetime.datetime) -> None:
     dossier_id, _ = _dossier_and_seq(message)
     PortalSync.objects.filter(dossier_id=dossier_id).update(
         state=PortalSyncState.FAILED, last_error=message.last_error[:2000]

@@ -24,7 +24,9 @@ class Command(BaseCommand):
             help="comma-separated: reception, specialist, leader, clerk, agency_admin, "
             "province_admin, auditor",
         )
-        parser.add_argument("--full-name", default="")
+        # Forms, the event log and the national portal name officers by name, never by login.
+        parser.add_argument("--full-name", required=True, help="họ và tên, như in trên phiếu")
+        parser.add_argument("--title", default="", help="chức vụ tại cơ quan này")
         parser.add_argument("--email", default="")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -36,6 +38,7 @@ class Command(BaseCommand):
                 roles=[role for role in options["roles"].split(",") if role.strip()],
                 full_name=options["full_name"],
                 email=options["email"],
+                title=options["title"],
             )
         except DomainError as error:
             raise CommandError(error.message) from error
