@@ -227,9 +227,8 @@ def membership_grant(
     return membership
 
 
-@transaction.atomic  # the admin site calls it inside its own transaction
-def membership_set_active(*, actor: policies.Actor, membership_id: int, active: bool) -> None:
-    """Suspend or restore a role; roles are switched off rather than deleted, for history."""
+def _membership_to_change(*, actor: policies.Actor, membership_id: int) -> Membership:
+    """The role, locked, if this person may change it."""
     membership = (
         Membership.objects.select_for_update()
         .select_related("agency", "user")
@@ -237,6 +236,13 @@ def membership_set_active(*, actor: policies.Actor, membership_id: int, active: 
     )
     if not policies.can_grant_role(actor, membership.agency, membership.role):
         raise NotAllowedError("Bạn không có quyền thay đổi vai trò này.")
+    return membership
+
+
+@transaction.atomic  # the admin site calls it inside its own transaction
+def membership_set_active(*, actor: policies.Actor, membership_id: int, active: bool) -> None:
+    """Suspend or restore a role; roles are switched off rather than deleted, for history."""
+    membership = _membership_to_change(actor=actor, membership_id=membership_id)
     if membership.active != active:
         membership.active = active
         membership.save(update_fields=["active"])
@@ -247,13 +253,7 @@ def membership_set_active(*, actor: policies.Actor, membership_id: int, active: 
 def membership_set_title(*, actor: policies.Actor, membership_id: int, title: str) -> None:
     """Record or correct the title a role carries ("" clears it): what the forms print
     under the officer's name. Forms printed later name the new title."""
-    membership = (
-        Membership.objects.select_for_update()
-        .select_related("agency", "user")
-        .get(pk=membership_id)
-    )
-    if not policies.can_grant_role(actor, membership.agency, membership.role):
-        raise NotAllowedError("Bạn không có quyền thay đổi vai trò này.")
+    membership = _membership_to_change(actor=actor, membership_id=membership_id)
     _membership_title_set(
         user=membership.user, agency=membership.agency, roles=[membership.role], title=title
     )

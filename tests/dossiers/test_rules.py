@@ -74,6 +74,18 @@ def online(citizen: Any, procedure: str = "1.001193", **extra: Any) -> Dossier:
     )
 
 
+def at_counter(actor: Any, procedure: str = "1.001193", **extra: Any) -> Dossier:
+    """A dossier taken in at the actor's counter, received at once."""
+    return dossier_create(
+        actor=actor,
+        procedure_code=procedure,
+        channel="counter",
+        applicant=CITIZEN,
+        return_method="counter",
+        **extra,
+    )
+
+
 def at_last_step(dossier: Dossier, people: dict[str, Any]) -> Dossier:
     act(dossier, "transfer", people["desk"])
     act(dossier, "forward", people["specialist"])
@@ -205,13 +217,7 @@ def test_a_partner_leader_forwards_or_sends_back_nothing_more(
 
 def test_one_book_per_desk_per_year_numbered_continuously(procedures, people, clock):
     def receive() -> Dossier:
-        return dossier_create(
-            actor=people["desk"],
-            procedure_code="1.001193",
-            channel="counter",
-            applicant=CITIZEN,
-            return_method="counter",
-        )
+        return at_counter(people["desk"])
 
     first = receive()
     clock.set(2026, 11, 17, 8, 0)
@@ -220,13 +226,7 @@ def test_one_book_per_desk_per_year_numbered_continuously(procedures, people, cl
     assert (first.book_number, second.book_number) == (1, 2)
     clock.set(2027, 1, 4, 8, 0)
     assert receive().book_number == 1  # a new year, a new book
-    other_desk = dossier_create(
-        actor=people["province_desk"],
-        procedure_code="2.001417",
-        channel="counter",
-        applicant=CITIZEN,
-        return_method="counter",
-    )
+    other_desk = at_counter(people["province_desk"], "2.001417")
     assert other_desk.book_number == 1  # each desk its own book
 
 
@@ -262,14 +262,7 @@ def test_the_receipt_records_the_papers_taken_in(procedures, people, clock):
 
 def test_the_desk_may_list_the_papers_and_a_bad_list_changes_nothing(procedures, people, clock):
     def receive(papers: list[dict[str, Any]]) -> Dossier:
-        return dossier_create(
-            actor=people["desk"],
-            procedure_code="1.001193",
-            channel="counter",
-            applicant=CITIZEN,
-            return_method="counter",
-            papers=papers,
-        )
+        return at_counter(people["desk"], papers=papers)
 
     dossier = receive([{"component": "TP02", "copy_kind": "certified_copy", "quantity": 1}])
     assert dossier.received_papers == [
@@ -376,25 +369,13 @@ def test_the_version_in_force_at_receipt_governs_limit_and_fees(citizen, procedu
 
 def test_any_desk_receives_and_forwards_to_the_competent_body(procedures, people, staff, clock):
     # A commune procedure at the provincial center: the applicant's commune decides.
-    at_province = dossier_create(
-        actor=people["province_desk"],
-        procedure_code="1.001193",
-        channel="counter",
-        applicant=CITIZEN,
-        return_method="counter",
-    )
+    at_province = at_counter(people["province_desk"])
     assert at_province.receiving_agency.code == CENTER
     assert at_province.competent_agency.code == COMMUNE
     act(at_province, "transfer", people["province_desk"])
     assert at_province.tasks.get(finished_at__isnull=True).agency.code == COMMUNE
     # A provincial procedure at a commune desk: the department decides.
-    at_commune = dossier_create(
-        actor=people["desk"],
-        procedure_code="2.001417",
-        channel="counter",
-        applicant=CITIZEN,
-        return_method="counter",
-    )
+    at_commune = at_counter(people["desk"], "2.001417")
     assert at_commune.receiving_agency.code == COMMUNE_CENTER
     assert at_commune.competent_agency.code == JUSTICE
     assert can_view(people["justice"], at_commune) and can_view(people["desk"], at_commune)
@@ -418,13 +399,7 @@ def test_any_desk_receives_and_forwards_to_the_competent_body(procedures, people
         valid_from=REFORM_DAY,
     )
     other_desk = staff("tiepnhan.binhduc", "001.07.50.H01", "reception")
-    elsewhere = dossier_create(
-        actor=other_desk,
-        procedure_code="1.001193",
-        channel="counter",
-        applicant=CITIZEN,  # lives in ward 30307, Long Xuyên
-        return_method="counter",
-    )
+    elsewhere = at_counter(other_desk)  # the applicant lives in ward 30307, Long Xuyên
     assert elsewhere.receiving_agency.code == "001.07.50.H01"
     assert elsewhere.competent_agency.code == COMMUNE
 
@@ -460,14 +435,7 @@ SIGN_THEN_REGISTER = {
 
 def _signing(people: dict[str, Any], *, residence: bool) -> Dossier:
     procedures_import(data=catalogue(SIGN_THEN_REGISTER))
-    dossier = dossier_create(
-        actor=people["desk"],
-        procedure_code="1.000002",
-        channel="counter",
-        applicant=CITIZEN,
-        return_method="counter",
-        form_data={"register_residence": residence},
-    )
+    dossier = at_counter(people["desk"], "1.000002", form_data={"register_residence": residence})
     act(dossier, "transfer", people["desk"])
     act(dossier, "forward", people["specialist"])
     return dossier
@@ -541,13 +509,7 @@ def test_an_open_step_waits_for_someone_or_in_the_unassigned_queue(
     assert step.assignee == people["specialist"]  # the agency's one specialist
     assert worklist_counts(actor=people["specialist"])["mine"] == 1
     staff("chuyenvien2.xa", COMMUNE, "specialist")
-    second = dossier_create(
-        actor=people["desk"],
-        procedure_code="1.001193",
-        channel="counter",
-        applicant=CITIZEN,
-        return_method="counter",
-    )
+    second = at_counter(people["desk"])
     act(second, "transfer", people["desk"])
     assert second.tasks.get(finished_at__isnull=True).assignee is None
     counts = worklist_counts(actor=people["specialist"])
@@ -607,34 +569,13 @@ def test_national_status_codes_three_to_eight(citizen, procedures, people, clock
 def test_a_correction_is_a_new_dossier_linked_to_the_first(counter_dossier, people, clock):
     dossier = at_last_step(counter_dossier, people)
     with pytest.raises(DossierRuleError):  # no result yet to correct
-        dossier_create(
-            actor=people["desk"],
-            procedure_code="1.001193",
-            channel="counter",
-            applicant=CITIZEN,
-            return_method="counter",
-            corrects=dossier.code,
-        )
+        at_counter(people["desk"], corrects=dossier.code)
     act(dossier, "approve", people["leader"])
-    correction = dossier_create(
-        actor=people["desk"],
-        procedure_code="1.001193",
-        channel="counter",
-        applicant=CITIZEN,
-        return_method="counter",
-        corrects=dossier.code,
-    )
+    correction = at_counter(people["desk"], corrects=dossier.code)
     assert correction.corrects == dossier and correction.code != dossier.code
     assert list(dossier.corrections.all()) == [correction]
-    with pytest.raises(DossierRuleError):
-        dossier_create(
-            actor=people["province_desk"],
-            procedure_code="2.001417",
-            channel="counter",
-            applicant=CITIZEN,
-            return_method="counter",
-            corrects=dossier.code,  # another procedure (and not the desk's to see)
-        )
+    with pytest.raises(DossierRuleError):  # another procedure, and not that desk's to see
+        at_counter(people["province_desk"], "2.001417", corrects=dossier.code)
 
 
 # ----------------------------------------------------------- 14. one source for who sees
@@ -644,19 +585,17 @@ def test_lists_and_single_checks_agree_for_everyone(
     citizen, procedures, people, clock, django_user_model, staff
 ):
     online(citizen)
-    counter = dossier_create(
-        actor=people["province_desk"],
-        procedure_code="2.001417",
-        channel="counter",
-        applicant=CITIZEN,
-        return_method="counter",
-    )
+    counter = at_counter(people["province_desk"], "2.001417")
     act(counter, "transfer", people["province_desk"])
     nobody = django_user_model.objects.create_user("khach", password=PASSWORD)
     admin = django_user_model.objects.create_superuser("root", password=PASSWORD)
     lapsed = staff("cu.xa", COMMUNE, "specialist")
     lapsed.memberships.update(active=False)
-    everyone = [*people.values(), citizen, nobody, admin, lapsed]
+    # A citizen who applied online and later joined the police still follows their dossier.
+    joined = django_user_model.objects.create_user("congdan2", password=PASSWORD)
+    own = online(joined)
+    staff("congdan2", POLICE, "specialist")
+    everyone = [*people.values(), citizen, nobody, admin, lapsed, joined]
     for person in everyone:
         listed = set(
             dossier_worklist(actor=person, filters=WorklistFilters(), after=None, limit=100)
@@ -664,6 +603,7 @@ def test_lists_and_single_checks_agree_for_everyone(
         single = {d for d in Dossier.objects.all() if can_view(person, d)}
         assert listed == single, person.username
     assert not set(dossier_worklist(actor=lapsed, filters=WorklistFilters(), after=None, limit=9))
+    assert own in dossier_worklist(actor=joined, filters=WorklistFilters(), after=None, limit=9)
 
 
 # ------------------------------------------------- 15. approve with its result, one call
