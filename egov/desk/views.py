@@ -22,7 +22,7 @@ from egov.core.errors import DomainError
 from egov.dossiers import lifecycle
 from egov.dossiers.errors import DossierNotFoundError, StaleVersionError
 from egov.dossiers.models import Channel
-from egov.dossiers.policies import acting_as
+from egov.dossiers.policies import can_assign as can_assign_step
 from egov.dossiers.printing import forms_available
 from egov.dossiers.selectors import (
     TABS,
@@ -195,7 +195,7 @@ def dossier_page(request: HttpRequest, key: str) -> HttpResponse:
         }
         for rule in actions_available(actor=request.user, dossier=dossier)
     ]
-    can_assign = task is not None and lifecycle.Actor.LEADER in _kinds(request, dossier, task)
+    can_assign = task is not None and can_assign_step(request.user, dossier, task)
     return render(
         request,
         "desk/dossier.html",
@@ -211,10 +211,6 @@ def dossier_page(request: HttpRequest, key: str) -> HttpResponse:
             **dossier_page_parts(dossier=dossier),
         },
     )
-
-
-def _kinds(request: HttpRequest, dossier: Any, task: Any) -> set[lifecycle.Actor]:
-    return acting_as(request.user, dossier, task)
 
 
 def _page(key: str) -> HttpResponse:
@@ -251,7 +247,7 @@ def dossier_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
         # A land dossier's obligation is set by the tax authority, which the bus tells.
         params["tax_kind"] = request.POST.get("tax_kind", "")
         value = request.POST.get("taxable_value", "").replace(".", "").strip()
-        if value and not value.isdigit():
+        if value and not (value.isascii() and value.isdigit() and len(value) <= 18):
             messages.error(request, "Giá trị tính thuế phải là số tiền (đồng).")
             return _page(key)
         params["taxable_value"] = int(value) if value else None

@@ -175,8 +175,11 @@ ACTIONS: dict[Action, ActionText] = {
 
 # What the event log calls each thing that happens to a dossier, in Vietnamese: the actions,
 # and the events that are not actions (submission, files, assignment).
+# What the applicant is told when the result is ready, whichever action made it so.
+RESULT_READY_NOTICE = "result_ready"
 EVENT_LABELS = {
     "submit": "Nộp hồ sơ",
+    RESULT_READY_NOTICE: "Đã có kết quả giải quyết",
     **{action.value: text.log for action, text in ACTIONS.items()},
     "attach_document": "Đính kèm tệp",
     "assign": "Giao việc",
@@ -347,8 +350,12 @@ TABLE: tuple[Rule, ...] = (
     # effect checks who; the applicant cannot restart the clock alone.
     _rule(ST.SUPPLEMENT_REQUESTED, Action.COMPLETE_SUPPLEMENT, ST.PROCESSING, S, L,
           guard=_in_processing, guard_name="supplement_in_processing"),
-    # Asked again: what was handed in is not what was asked (the effect checks who).
-    _rule(ST.SUPPLEMENT_REQUESTED, Action.REQUEST_SUPPLEMENT, ST.SUPPLEMENT_REQUESTED, R, S, L),
+    # Asked again: what was handed in is not what was asked. At intake the desk's; in
+    # processing the officer who asked (the effect checks who).
+    _rule(ST.SUPPLEMENT_REQUESTED, Action.REQUEST_SUPPLEMENT, ST.SUPPLEMENT_REQUESTED, R,
+          guard=_intake, guard_name="supplement_at_intake"),
+    _rule(ST.SUPPLEMENT_REQUESTED, Action.REQUEST_SUPPLEMENT, ST.SUPPLEMENT_REQUESTED, S, L,
+          guard=_in_processing, guard_name="supplement_in_processing"),
     _rule(ST.SUPPLEMENT_REQUESTED, Action.WITHDRAW, ST.WITHDRAWN, A, R),
     # The supplement's deadline passed: a dossier with a code is stopped (stop notice); one
     # that never got a code is refused (Mẫu 03).

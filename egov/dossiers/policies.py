@@ -96,6 +96,15 @@ def acting_as(
     return kinds
 
 
+def can_assign(actor: Actor, dossier: Dossier, task: ProcessTask) -> bool:
+    """Who gives an open step to an officer: a leader of the step's agency, or of the
+    competent agency."""
+    roles, _ = _roles_by_agency(actor)
+    return Role.LEADER in roles.get(task.agency_id, set()) or Role.LEADER in roles.get(
+        dossier.competent_agency_id, set()
+    )
+
+
 def can_read_agency_book(actor: Actor, agency: Agency) -> bool:
     """The tracking book (Mẫu 06) of a desk: its own staff, and province-wide readers."""
     roles, province_wide = _roles_by_agency(actor)

@@ -247,7 +247,11 @@ def _tab_conditions(actor: Actor, agency_id: int | None = None) -> dict[str, Q]:
         superseded=False,
     )
     return {
-        "mine": Q(pk__in=open_tasks.filter(assignee_id=actor.pk).values("dossier_id"))
+        # Steps given to me on dossiers that wait for us, not for the applicant or a payment.
+        "mine": Q(
+            status__in=[lifecycle.Status.RECEIVED, lifecycle.Status.PROCESSING],
+            pk__in=open_tasks.filter(assignee_id=actor.pk).values("dossier_id"),
+        )
         | Q(
             status=lifecycle.Status.SUPPLEMENT_REQUESTED,
             pk__in=answered.values("dossier_id"),

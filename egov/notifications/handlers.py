@@ -4,6 +4,7 @@ that concern them. The notice leaves through the outbox (system "notify"), writt
 event's transaction; `delivery.applicant_notice_send` sends it."""
 
 from egov.dossiers import handlers
+from egov.dossiers.lifecycle import RESULT_READY_NOTICE, Status
 from egov.dossiers.models import DossierEvent
 from egov.interop.services.outbox import outbox_put
 
@@ -25,7 +26,10 @@ TOPIC = "notify.applicant"
 
 
 def notify_applicant(event: DossierEvent) -> None:
-    if event.action not in APPLICANT_NOTICES:
+    # The result is ready whichever action made it so (the leader's approval, or the last
+    # inter-agency step after the signing); an approval with steps still to run is not news.
+    ready = event.to_status == Status.RESULT_READY
+    if not ready and (event.action not in APPLICANT_NOTICES or event.action == "approve"):
         return
     dossier = event.dossier
     if not (dossier.applicant_phone or dossier.applicant_email or dossier.owner_id):
@@ -35,7 +39,11 @@ def notify_applicant(event: DossierEvent) -> None:
         topic=TOPIC,
         ordering_key=f"notify:{dossier.pk}",
         idempotency_key=f"notify:{dossier.pk}:{event.seq}",
-        payload={"dossier": dossier.pk, "event": event.seq, "action": event.action},
+        payload={
+            "dossier": dossier.pk,
+            "event": event.seq,
+            "action": RESULT_READY_NOTICE if ready else event.action,
+        },
     )
 
 

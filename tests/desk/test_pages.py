@@ -268,6 +268,18 @@ def test_an_obligation_asked_on_the_page_goes_to_the_tax_authority(
         follow=True,
     )
     assert "Giá trị tính thuế phải là số tiền" in typo.content.decode()
+    for hostile in ("²", "9" * 5000):  # digits to str.isdigit, not to int(): never a 500
+        answer = client.post(
+            url,
+            {
+                "version": dossier.version,
+                "note": "Lệ phí",
+                "tax_kind": "LPTB",
+                "taxable_value": hostile,
+            },
+            follow=True,
+        )
+        assert "Giá trị tính thuế phải là số tiền" in answer.content.decode()
     client.post(
         url,
         {

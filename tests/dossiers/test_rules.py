@@ -28,6 +28,7 @@ from egov.dossiers.services import (
     IntakeFile,
     ResultFile,
     counter_intake,
+    document_attach,
     dossier_approve,
     dossier_create,
     task_assign,
@@ -684,3 +685,101 @@ def test_helpers_that_need_the_callers_lock_are_private():
 def test_steps_are_closed_once(counter_dossier, people):
     act(counter_dossier, "transfer", people["desk"])
     assert ProcessTask.objects.filter(dossier=counter_dossier, finished_at=None).count() == 1
+
+
+# ------------------------------------------------------------------ found in review
+
+
+def test_a_component_the_catalogue_renamed_does_not_block_the_receipt(
+    citizen, procedures, people, clock
+):
+    dossier = online(citizen)
+    document_attach(
+        actor=citizen,
+        key=str(dossier.reference),
+        stream=io.BytesIO(PDF),
+        name="cs.pdf",
+        size=len(PDF),
+        component="TP02",
+    )
+    renamed = [
+        BIRTH["documents"][0],
+        {**BIRTH["documents"][1], "code": "TP03", "name": "Giấy chứng sinh (mẫu mới)"},
+    ]
+    procedures_import(data=catalogue({**BIRTH, "documents": renamed}))
+    act(dossier, "receive", people["desk"])
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED
+    assert dossier.received_papers == [
+        {"component": "", "name": "Giấy chứng sinh", "copy_kind": "original", "quantity": 1}
+    ]
+
+
+def test_the_applicant_hears_when_the_result_is_ready_not_before(procedures, people, clock):
+    from egov.interop.models import OutboxMessage
+
+    dossier = _signing(people, residence=True)
+    act(dossier, "approve", people["leader"])
+    act(dossier, "forward", people["police"])
+    told = [
+        message.payload["action"]
+        for message in OutboxMessage.objects.filter(topic="notify.applicant").order_by("pk")
+    ]
+    assert told == ["receive", "result_ready"]
+
+
+def test_my_work_leaves_out_what_waits_for_the_applicant(counter_dossier, people, clock):
+    act(counter_dossier, "transfer", people["desk"])
+    assert worklist_counts(actor=people["specialist"])["mine"] == 1
+    act(counter_dossier, "request_supplement", people["specialist"], note="Thiếu")
+    assert worklist_counts(actor=people["specialist"])["mine"] == 0
+    act(counter_dossier, "submit_supplement", people["desk"])  # handed in: the asker's again
+    assert worklist_counts(actor=people["specialist"])["mine"] == 1
+
+
+def test_dossiers_from_before_the_upgrade_get_their_deadline_and_book_row(
+    citizen, procedures, people, clock
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from egov.dossiers.models import BookCounter, SupplementRequest
+
+    backfill = import_module(
+        "egov.dossiers.migrations.0004_backfill_supplement_deadlines_and_book_numbers"
+    )
+    clock.set(2026, 11, 16, 8, 0)
+    first, second = at_counter(people["desk"]), at_counter(people["desk"])
+    act(first, "transfer", people["desk"])
+    act(first, "request_supplement", people["specialist"], note="Thiếu")
+    # As the rows stood before migration 0003 gave them a deadline and a book row.
+    SupplementRequest.objects.update(deadline=None)
+    Dossier.objects.update(book_number=None)
+    BookCounter.objects.all().delete()
+    backfill.forwards(apps, None)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert local(first.supplements.get().deadline) == "2026-12-08 08:00"
+    assert (first.book_number, second.book_number) == (1, 2)
+    assert at_counter(people["desk"]).book_number == 3  # the book goes on
+
+
+def test_at_intake_only_the_desk_asks_again(citizen, procedures, people, clock):
+    dossier = online(citizen)
+    act(dossier, "request_supplement", people["desk"], note="Thiếu tờ khai")
+    with pytest.raises(NotAllowedError):  # the competent agency's specialist: not theirs
+        act(dossier, "request_supplement", people["specialist"], note="Thiếu nữa")
+    act(dossier, "request_supplement", people["desk"], note="Tờ khai chưa ký")
+    assert dossier.supplements.filter(superseded=False).count() == 1
+
+
+def test_a_partner_leader_may_give_their_step(counter_dossier, people, staff, clock):
+    from egov.dossiers.policies import can_assign
+
+    police_leader = staff("lanhdao.ca", POLICE, "leader")
+    act(counter_dossier, "transfer", people["desk"])
+    act(counter_dossier, "forward", people["specialist"])
+    step = counter_dossier.tasks.get(finished_at__isnull=True)
+    assert can_assign(police_leader, counter_dossier, step)
+    assert not can_assign(people["specialist"], counter_dossier, step)

@@ -80,7 +80,8 @@ def tracking_book_rows(
     end = datetime.datetime.combine(
         date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
     )
-    transfers = ProcessTask.objects.filter(dossier=OuterRef("pk"), position=2).order_by(
+    # The first step after the desk's (step 2, or a later one when step 2 is conditional).
+    transfers = ProcessTask.objects.filter(dossier=OuterRef("pk"), position__gt=1).order_by(
         "started_at", "pk"
     )
     # The event that received the dossier (`receive`, or completing an intake supplement),

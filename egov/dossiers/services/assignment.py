@@ -9,7 +9,7 @@ from egov.core.errors import NotAllowedError
 from egov.orgs.models import Role
 from egov.orgs.selectors import memberships_of
 
-from .. import lifecycle, policies
+from .. import policies
 from ..errors import DossierNotFoundError, DossierRuleError, StaleVersionError
 from ..models import Dossier, ProcessTask
 from ..selectors import dossier_locate, open_task_of
@@ -30,10 +30,7 @@ def task_assign(*, actor: User, key: str, version: int, assignee_username: str) 
         raise StaleVersionError(dossier.version)
     if task is None:
         raise DossierRuleError("Hồ sơ không có bước đang xử lý để giao.", code="no_open_step")
-    step_leader = memberships_of(user=actor).filter(agency=task.agency, role=Role.LEADER)
-    if not step_leader.exists() and lifecycle.Actor.LEADER not in policies.acting_as(
-        actor, dossier, task
-    ):
+    if not policies.can_assign(actor, dossier, task):
         raise NotAllowedError("Chỉ lãnh đạo được giao việc cho cán bộ.")
     assignee = get_user_model().objects.filter(username=assignee_username).first()
     role_holders = (

@@ -236,19 +236,40 @@ def _next_book_number(agency: Agency, year: int) -> int:
     return counter.last
 
 
-def _received_papers(context: ActionContext) -> list[dict[str, Any]]:
+def _files_by_component(
+    dossier: Dossier, submitted: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The files on the dossier, by component, as papers received. A component the version
+    in force no longer has keeps the name it had when the files were submitted."""
+    documents = {d["code"]: d for d in dossier.procedure_revision.content["documents"]}
+    counts: dict[str, int] = {}
+    for component in dossier.documents.filter(is_result=False).values_list("component", flat=True):
+        counts[component] = counts.get(component, 0) + 1
+    papers = []
+    for code, count in counts.items():
+        known = documents.get(code) or submitted.get(code) or {}
+        papers.append(
+            {
+                "component": code if code in documents else "",
+                "name": known.get("name", "Giấy tờ khác"),
+                "copy_kind": known.get("copy_kind", CopyKind.COPY),
+                "quantity": min(count, MAX_PAPER_QUANTITY),
+            }
+        )
+    return papers
+
+
+def _received_papers(
+    context: ActionContext, submitted: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     """What the desk took in, for Mẫu 01: the papers the officer lists (`papers`: component,
-    copy kind, quantity), else the files on the dossier by component."""
+    copy kind, quantity, checked against the version in force), else the files on the
+    dossier by component."""
     dossier = context.dossier
     documents = {d["code"]: d for d in dossier.procedure_revision.content["documents"]}
     listed = context.params.get("papers")
     if listed is None:
-        counts: dict[str, int] = {}
-        for component in dossier.documents.filter(is_result=False).values_list(
-            "component", flat=True
-        ):
-            counts[component] = counts.get(component, 0) + 1
-        listed = [{"component": code, "quantity": count} for code, count in counts.items()]
+        return _files_by_component(dossier, submitted)
     papers = []
     for paper in listed if isinstance(listed, list) else [None]:
         if not isinstance(paper, dict):
@@ -286,12 +307,13 @@ def _receive(context: ActionContext) -> None:
     # dossier keeps the version in force when it was received, not when it was submitted).
     procedure = dossier.procedure
     procedure.refresh_from_db(fields=["version"])
+    submitted = {d["code"]: d for d in dossier.procedure_revision.content["documents"]}
     dossier.procedure_revision = procedure.revisions.get(version=procedure.version)
     dossier.received_at = context.now
     local_day = timezone.localtime(context.now).date()
     dossier.code = _next_code(dossier.receiving_agency, local_day)
     dossier.book_number = _next_book_number(dossier.receiving_agency, local_day.year)
-    dossier.received_papers = _received_papers(context)
+    dossier.received_papers = _received_papers(context, submitted)
     # The code whole (one word, for a pasted code) and in its parts (for "0007" or "261116").
     dossier.search_text += f" {dossier.code.lower()} {fold(dossier.code)}"
     _start_clock(context, context.now)

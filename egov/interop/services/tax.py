@@ -495,6 +495,8 @@ def obligations_poll(*, now: datetime.datetime) -> ObligationsPoll:
                 continue
             if not payment.paid:
                 continue
+            if confirmed_for_reference(dossier=dossier, reference=payment.reference):
+                continue  # an earlier wait's payment, already applied: not this wait's
             problem = _problem(notice, payment.amount)
             if problem is not None:
                 with transaction.atomic():
