@@ -134,7 +134,11 @@ def dossier_facts(dossier: Dossier, open_task: ProcessTask | None) -> lifecycle.
     """What the lifecycle's guards need to know of a dossier now."""
     positions = applicable_positions(dossier)
     position = open_task.position if open_task else 0
-    supplement = open_supplement_of(dossier)
+    supplement = (
+        open_supplement_of(dossier)
+        if dossier.status == lifecycle.Status.SUPPLEMENT_REQUESTED
+        else None
+    )
     return lifecycle.Facts(
         supplement_at_intake=bool(supplement and supplement.at_intake),
         immediate_result=is_immediate_result(dossier.procedure_revision.content),

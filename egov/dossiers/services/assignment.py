@@ -49,6 +49,7 @@ def task_assign(*, actor: User, key: str, version: int, assignee_username: str) 
     dossier.version += 1
     _write_event(
         dossier,
+        step=task,
         actor=actor,
         action="assign",
         source=dossier.status,

@@ -183,6 +183,7 @@ def _record_document(
     dossier.digitised = dossier.digitised or digitised
     _write_event(
         dossier,
+        step=open_task,
         actor=actor,
         action="attach_document",
         source=status,

@@ -20,6 +20,7 @@ from ..lifecycle import Action, Status
 from ..models import (
     Dossier,
     DossierEvent,
+    ProcessTask,
 )
 from ..selectors import dossier_facts, dossier_locate, officer_label, open_task_of
 from .effects import EFFECTS, ActionContext
@@ -78,6 +79,7 @@ def _perform_locked(
     dossier.version += 1
     event = _write_event(
         dossier,
+        step=open_task,
         actor=actor,
         action=rule.action.value,
         source=source,
@@ -95,6 +97,7 @@ def _perform_locked(
 def _write_event(
     dossier: Dossier,
     *,
+    step: ProcessTask | None,
     actor: User | None,
     action: str,
     source: str,
@@ -112,7 +115,7 @@ def _write_event(
         from_status=source,
         to_status=target,
         actor=actor,
-        actor_label=officer_label(actor, agencies=_agencies_of(dossier)),
+        actor_label=officer_label(actor, agencies=_agencies_of(dossier, step)),
         at=at,
         note=note,
         payload=payload,
@@ -124,9 +127,8 @@ def _write_event(
     return event
 
 
-def _agencies_of(dossier: Dossier) -> list[int]:
-    """Where a person acting on the dossier works, most specific first: the open step's
-    agency, the competent agency, the receiving desk."""
-    open_task = open_task_of(dossier)
-    agencies = [open_task.agency_id] if open_task else []
+def _agencies_of(dossier: Dossier, step: ProcessTask | None) -> list[int]:
+    """Where a person acting on the dossier works, most specific first: the agency of the
+    step they acted at, the competent agency, the receiving desk."""
+    agencies = [step.agency_id] if step else []
     return [*agencies, dossier.competent_agency_id, dossier.receiving_agency_id]

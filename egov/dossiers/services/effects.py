@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from egov.catalog.models import CopyKind
+from egov.catalog.models import CopyKind, Procedure, ProcedureRevision
 from egov.core import workcal
 from egov.core.errors import NotAllowedError
 from egov.core.text import fold
@@ -97,16 +97,18 @@ def _assignee_for(
     else the one officer of its role at its agency, else nobody (the agency's unassigned
     queue). The desk's step is the receiving officer's."""
     holders = Membership.objects.filter(agency=agency, role=role, active=True)
-    earlier = (
-        dossier.tasks.filter(position=position, assignee__isnull=False)
-        .order_by("-started_at", "-pk")
-        .first()
-    )
-    held = earlier.assignee if earlier is not None else None
-    if held is not None and holders.filter(user_id=held.pk).exists():
-        return held
-    if actor is not None and position == 1 and holders.filter(user_id=actor.pk).exists():
-        return actor
+    if position == 1:  # opened once, at receipt: never sent back to
+        if actor is not None and holders.filter(user_id=actor.pk).exists():
+            return actor
+    else:
+        earlier = (
+            dossier.tasks.filter(position=position, assignee__isnull=False)
+            .order_by("-started_at", "-pk")
+            .first()
+        )
+        held = earlier.assignee if earlier is not None else None
+        if held is not None and holders.filter(user_id=held.pk).exists():
+            return held
     only = list(holders.select_related("user")[:2])
     return only[0].user if len(only) == 1 else None
 
@@ -305,10 +307,13 @@ def _receive(context: ActionContext) -> None:
     dossier = context.dossier
     # The procedure as it stands at receipt governs the limit and the fees (DOMAIN: a
     # dossier keeps the version in force when it was received, not when it was submitted).
-    procedure = dossier.procedure
-    procedure.refresh_from_db(fields=["version"])
+    in_force = Procedure.objects.filter(pk=dossier.procedure_id).values_list("version", flat=True)
+    version = in_force.get()
     submitted = {d["code"]: d for d in dossier.procedure_revision.content["documents"]}
-    dossier.procedure_revision = procedure.revisions.get(version=procedure.version)
+    if dossier.procedure_revision.version != version:
+        dossier.procedure_revision = ProcedureRevision.objects.get(
+            procedure_id=dossier.procedure_id, version=version
+        )
     dossier.received_at = context.now
     local_day = timezone.localtime(context.now).date()
     dossier.code = _next_code(dossier.receiving_agency, local_day)
@@ -330,7 +335,7 @@ def _receive(context: ActionContext) -> None:
     context.open_task = _open_step(context, 1)
     context.payload["code"] = dossier.code
     context.payload["book_number"] = dossier.book_number
-    context.payload["procedure_version"] = procedure.version
+    context.payload["procedure_version"] = version
 
 
 def _refuse(context: ActionContext) -> None:

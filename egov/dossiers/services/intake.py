@@ -277,6 +277,7 @@ def _create_dossier(
     )
     event = _write_event(
         dossier,
+        step=None,
         actor=actor,
         action="submit",
         source="",
