@@ -115,3 +115,35 @@ def test_a_dossier_from_counter_to_return(live_server, agencies, people, page):
         "approve",
         "return_result",
     ]
+
+
+def test_the_desk_fits_a_phone(live_server, agencies, people, page):
+    """At 360 px nothing scrolls sideways: the menu wraps, a long e-form label goes above its
+    answer, and the wide Mẫu 05 table scrolls inside its own focusable region."""
+    procedures_import(data=catalogue(SIMPLE))
+    from egov.dossiers.services import dossier_create
+    from tests.dossiers.conftest import CITIZEN
+
+    dossier = dossier_create(
+        actor=people["desk"],
+        procedure_code=SIMPLE["national_code"],
+        channel="counter",
+        applicant=CITIZEN,
+        return_method="counter",
+    )
+    base = live_server.url
+    page.set_viewport_size({"width": 360, "height": 800})
+    sign_in(page, base, "tiepnhan.xa")
+    for path in ("/can-bo/", "/can-bo/?tab=mine", f"/can-bo/ho-so/{dossier.code}/"):
+        page.goto(base + path)
+        sideways = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert sideways <= 0, (path, sideways)
+        assert not serious(page), serious(page)
+    # The page after an error: a refusal without its reason, sent past the browser's check.
+    page.goto(base + f"/can-bo/ho-so/{dossier.code}/")
+    form = page.locator("form[action*='thao-tac/transfer']")
+    with page.expect_navigation():
+        form.evaluate("f => { f.querySelector('[name=version]').value = '0'; f.submit(); }")
+    page.get_by_text("Trang đã được tải lại").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert not serious(page), serious(page)

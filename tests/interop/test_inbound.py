@@ -128,7 +128,7 @@ def land_dossier(people: dict[str, Any]) -> Any:
 def deliver(clock: Any) -> None:
     """What the outbox holds goes out (to the simulator): the transfer brings the notice."""
     while deliver_due(worker="w", batch=50, max_seconds=10, clock=lambda: clock.now):
-        pass
+        pass  # until nothing is left to deliver
 
 
 @pytest.fixture
