@@ -58,10 +58,14 @@ demo: migrate assets
 	echo; \
 	echo "MotCua chạy tại http://$(HOST):$(PORT)/"; \
 	echo "  Tra cứu thủ tục:   http://$(HOST):$(PORT)/"; \
+	echo "  Công dân (VNeID):  http://$(HOST):$(PORT)/dang-nhap/vneid/ — chọn Nguyễn Tấn An (mức 2)"; \
+	echo "  Nộp trực tuyến:    http://$(HOST):$(PORT)/thu-tuc/1.001193/ (Đăng ký khai sinh)"; \
+	echo "  Đặt lịch hẹn:      http://$(HOST):$(PORT)/dat-lich/ · Phản ánh: http://$(HOST):$(PORT)/phan-anh/"; \
 	echo "  Đăng nhập cán bộ:  http://$(HOST):$(PORT)/dang-nhap/"; \
 	echo "  Quản trị:          http://$(HOST):$(PORT)/quan-tri/"; \
 	echo "  Trục liên thông:   http://$(HOST):$(PORT)/can-bo/lien-thong/ (quantri.tinh)"; \
-	echo "  Cổng DVC quốc gia (mô phỏng): http://127.0.0.1:$(SIMS_PORT)/dvcqg/"; \
+	echo "  Cổng DVC quốc gia (mô phỏng): http://127.0.0.1:$(SIMS_PORT)/dvcqg/ (nộp hồ sơ: /dvcqg/nop-ho-so)"; \
+	echo "  Tin nhắn đã gửi (mô phỏng):   http://127.0.0.1:$(SIMS_PORT)/sms/ · Zalo: http://127.0.0.1:$(SIMS_PORT)/zalo/"; \
 	echo "Nhấn Ctrl+C để dừng."; \
 	$(BIN)/gunicorn egov.wsgi:application --bind $(HOST):$(PORT) \
 		--workers 2 --access-logfile - --error-logfile -

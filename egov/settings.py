@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "egov.catalog",
     "egov.interop",
     "egov.notifications",
+    "egov.appointments",
+    "egov.feedback",
     "egov.dossiers",
     "egov.accounts",
     "egov.portal",
@@ -218,6 +220,7 @@ MOTCUA_WORKING_HOURS = env.str("MOTCUA_WORKING_HOURS", default="07:00-11:30,13:3
 # The API (/api/v1/): how long a bearer token lives, and how often the public may look up.
 MOTCUA_API_TOKEN_HOURS = env.int("MOTCUA_API_TOKEN_HOURS", default=8)
 MOTCUA_PUBLIC_LOOKUP_RATE = env.str("MOTCUA_PUBLIC_LOOKUP_RATE", default="30/m")
+MOTCUA_FEEDBACK_RATE = env.str("MOTCUA_FEEDBACK_RATE", default="20/h")
 MOTCUA_TOKEN_RATE = env.str("MOTCUA_TOKEN_RATE", default="10/m")
 # How many reverse proxies stand before the site: rate limits then read the client's address
 # from X-Forwarded-For; with 0 (the default) the header is ignored, so nobody can forge it.
@@ -229,6 +232,11 @@ MOTCUA_PUBLIC_URL = env.str("MOTCUA_PUBLIC_URL", default="http://127.0.0.1:8000"
 MOTCUA_ONLINE_INTAKE_SLA_HOURS = env.int("MOTCUA_ONLINE_INTAKE_SLA_HOURS", default=8)
 # Uploads: the largest file accepted, in megabytes; the first handler stops a larger one early.
 MOTCUA_UPLOAD_MAX_MB = env.int("MOTCUA_UPLOAD_MAX_MB", default=20)
+# A dossier from the national portal carries its papers in its JSON body (base64): the body
+# may hold a few files of the size above. Forms with uploads are not counted here.
+DATA_UPLOAD_MAX_MEMORY_SIZE = (
+    env.int("MOTCUA_REQUEST_BODY_MAX_MB", default=4 * MOTCUA_UPLOAD_MAX_MB) * 1024 * 1024
+)
 FILE_UPLOAD_HANDLERS = [
     "egov.core.files.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
@@ -283,7 +291,23 @@ MOTCUA_LGSP_SYSTEMS = {
             "MOTCUA_LGSP_THUE_CLIENT_SECRET", default="thue-demo-secret" if _LOCAL else ""
         ),
     },
+    # Notices to citizens (egov.notifications): a brandname SMS gateway (API key) and the
+    # Zalo Notification Service of the province's Zalo Official Account (its access token).
+    "sms": {
+        "url": _lgsp_url("SMS", "/sms"),
+        "api_key": env.str("MOTCUA_LGSP_SMS_API_KEY", default="sms-demo-key" if _LOCAL else ""),
+    },
+    "zalo": {
+        "url": _lgsp_url("ZALO", "/zalo"),
+        "access_token": env.str(
+            "MOTCUA_LGSP_ZALO_ACCESS_TOKEN", default="zalo-demo-token" if _LOCAL else ""
+        ),
+    },
 }
+# The sender name the SMS gateway registered for the province (at most 11 characters), and
+# the Zalo-approved ZNS template its notices use (parameters customer_name, subject, content).
+MOTCUA_SMS_BRANDNAME = env.str("MOTCUA_SMS_BRANDNAME", default="DVC-ANGIANG" if _LOCAL else "")
+MOTCUA_ZALO_TEMPLATE_ID = env.str("MOTCUA_ZALO_TEMPLATE_ID", default="248001" if _LOCAL else "")
 # One call to a connected system may take this long before it counts as failed.
 MOTCUA_LGSP_TIMEOUT_SECONDS = env.float("MOTCUA_LGSP_TIMEOUT_SECONDS", default=10.0)
 # Outbox delivery: a message is retried with exponential backoff (with jitter) from
@@ -338,6 +362,21 @@ OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "egov.interop.inbound.scopes.RegistryScopes",
     "PKCE_REQUIRED": False,
 }
+
+# Sign-in for citizens and organisations with the national e-identity (VNeID, OpenID Connect
+# with PKCE). The issuer's discovery document is read from <issuer>/.well-known/openid-
+# configuration. Demo and test default to the simulator (`python -m sims`) and its public demo
+# client; a production deployment names the real issuer and its own client. Without an issuer
+# the VNeID button is hidden and /dang-nhap/vneid/ says the sign-in is not available.
+MOTCUA_VNEID_ISSUER = env.str("MOTCUA_VNEID_ISSUER", default=f"{_SIMS}/vneid" if _SIMS else "")
+MOTCUA_VNEID_CLIENT_ID = env.str(
+    "MOTCUA_VNEID_CLIENT_ID", default="motcua-angiang" if _LOCAL else ""
+)
+MOTCUA_VNEID_CLIENT_SECRET = env.str(
+    "MOTCUA_VNEID_CLIENT_SECRET", default="vneid-demo-secret" if _LOCAL else ""
+)
+# One call to VNeID (discovery, keys, token, userinfo) may take this long.
+MOTCUA_VNEID_TIMEOUT_SECONDS = env.float("MOTCUA_VNEID_TIMEOUT_SECONDS", default=10.0)
 
 # Mail to applicants and staff: the console in demo, memory in tests, SMTP through EMAIL_URL.
 if MOTCUA_MODE == "test":

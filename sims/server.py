@@ -33,9 +33,12 @@ from sims.core import (
     parse_knob_update,
     require_str,
 )
-from sims.dvcqg import Dvcqg
+from sims.dvcqg import Dvcqg, MotcuaClient
 from sims.population import Csdldc
+from sims.sms import Sms
 from sims.tax import Thue
+from sims.vneid import Vneid
+from sims.zalo import Zalo
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8100
@@ -48,11 +51,26 @@ class Config:
 
     dvcqg_client_id: str = "motcua-angiang"
     dvcqg_client_secret: str = "dvcqg-demo-secret"  # noqa: S105 - public demo credential
+    # Where the national portal hands its citizens' dossiers (MotCua's /lgsp/), and as whom.
+    motcua_url: str = "http://127.0.0.1:8000"
+    motcua_client_id: str = "dvcqg-portal"
+    motcua_client_secret: str = "dvcqg-portal-demo-secret"  # noqa: S105 - public demo credential
     csdldc_api_key: str = "csdldc-demo-key"
     hotich_user: str = "angiang"
     hotich_password: str = "hotich-demo"  # noqa: S105 - public demo credential
     thue_client_id: str = "motcua-angiang"
     thue_client_secret: str = "thue-demo-secret"  # noqa: S105 - public demo credential
+    vneid_client_id: str = "motcua-angiang"
+    vneid_client_secret: str = "vneid-demo-secret"  # noqa: S105 - public demo credential
+    # Comma-separated; tests add their own with POST /_sim/vneid/redirect-uris.
+    vneid_redirect_uris: str = (
+        "http://127.0.0.1:8000/dang-nhap/vneid/ve/,http://localhost:8000/dang-nhap/vneid/ve/"
+    )
+    vneid_issuer: str = ""  # empty: http://<host>:<port>/vneid of the server itself
+    sms_api_key: str = "sms-demo-key"
+    sms_brandname: str = "DVC-ANGIANG"  # comma-separated: the brandnames registered
+    zalo_access_token: str = "zalo-demo-token"  # noqa: S105 - public demo credential
+    zalo_template_id: str = "248001"  # the approved ZNS template of the province's notices
     knobs: dict[str, Knobs] = field(default_factory=lambda: {s: Knobs() for s in SYSTEMS})
 
     @classmethod
@@ -93,12 +111,33 @@ class SimState:
         self.config = config
         self.lock = threading.Lock()
         c, k = config, config.knobs
-        self.dvcqg = Dvcqg(k["dvcqg"], c.dvcqg_client_id, c.dvcqg_client_secret)
+        motcua = MotcuaClient(c.motcua_url, c.motcua_client_id, c.motcua_client_secret)
+        self.dvcqg = Dvcqg(
+            k["dvcqg"], c.dvcqg_client_id, c.dvcqg_client_secret, motcua=motcua, lock=self.lock
+        )
         self.csdldc = Csdldc(k["csdldc"], c.csdldc_api_key)
         self.hotich = Hotich(k["hotich"], c.hotich_user, c.hotich_password)
         self.thue = Thue(k["thue"], c.thue_client_id, c.thue_client_secret)
+        self.vneid = Vneid(
+            k["vneid"],
+            c.vneid_client_id,
+            c.vneid_client_secret,
+            c.vneid_redirect_uris,
+            c.vneid_issuer,
+        )
+        self.sms = Sms(k["sms"], c.sms_api_key, c.sms_brandname)
+        self.zalo = Zalo(k["zalo"], c.zalo_access_token, c.zalo_template_id)
         self.systems: dict[str, System] = {
-            s.name: s for s in (self.dvcqg, self.csdldc, self.hotich, self.thue)
+            s.name: s
+            for s in (
+                self.dvcqg,
+                self.csdldc,
+                self.hotich,
+                self.thue,
+                self.vneid,
+                self.sms,
+                self.zalo,
+            )
         }
 
     def knobs(self) -> dict[str, Any]:
@@ -353,7 +392,9 @@ def make_server(
     """Binds the socket (port 0 picks a free one); nothing is served until serve_forever."""
     httpd = _HTTPServer((host, port), _Handler)
     httpd.app = App(SimState(config or Config.from_env()), quiet)
-    return SimServer(httpd, None)
+    server = SimServer(httpd, None)
+    server.state.vneid.bind(server.base_url)  # the issuer, unless SIMS_VNEID_ISSUER says
+    return server
 
 
 def start_in_thread(

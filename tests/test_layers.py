@@ -19,6 +19,7 @@ PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 DESIGN = [
     "demo",
     "desk | portal",
+    "appointments | feedback",
     "notifications",
     "interop",
     "dossiers",

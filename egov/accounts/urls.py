@@ -6,13 +6,10 @@ from . import views
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "dang-nhap/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("dang-nhap/", views.LoginView.as_view(), name="login"),
+    # Citizens and organisations: the national e-identity (egov.accounts.vneid).
+    path("dang-nhap/vneid/", views.vneid_start, name="vneid_start"),
+    path("dang-nhap/vneid/ve/", views.vneid_callback, name="vneid_callback"),
     # Sign-out is a POST (a form with the CSRF token), so no link or image can sign anyone out.
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("xac-thuc/", views.verify, name="verify"),

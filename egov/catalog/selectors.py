@@ -9,6 +9,7 @@ from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from egov.core.text import fold
+from egov.orgs.models import Agency
 
 from .errors import ProcedureNotFoundError
 from .exchange import (
@@ -30,7 +31,13 @@ def _in_force(on: datetime.date) -> Q:
 
 
 def procedure_search(
-    *, query: str = "", level: str = "", sector_code: str = "", on: datetime.date | None = None
+    *,
+    query: str = "",
+    level: str = "",
+    sector_code: str = "",
+    agency_code: str = "",
+    online_level: str = "",
+    on: datetime.date | None = None,
 ) -> QuerySet[Procedure]:
     """Procedures in force, matching every word of the query, accents or not.
 
@@ -47,6 +54,10 @@ def procedure_search(
         procedures = procedures.filter(level=level)
     if sector_code:
         procedures = procedures.filter(sector__code=sector_code)
+    if agency_code:
+        procedures = procedures.filter(competent_agency__code=agency_code)
+    if online_level:
+        procedures = procedures.filter(online_level=online_level)
     # Procedures that hold the words as one phrase come first.
     phrase_first = Case(
         When(search_text__contains=" " + " ".join(words), then=Value(0)),
@@ -59,6 +70,14 @@ def procedure_search(
 
 def sector_list() -> QuerySet[Sector]:
     return Sector.objects.order_by("name")
+
+
+def competent_agencies() -> QuerySet[Agency]:
+    """The agencies that decide some procedure in force, for the catalogue's filter."""
+    deciding = Procedure.objects.filter(_in_force(timezone.localdate())).values(
+        "competent_agency_id"
+    )
+    return Agency.objects.filter(pk__in=deciding).order_by("name")
 
 
 def _with_parts(procedures: QuerySet[Procedure]) -> QuerySet[Procedure]:

@@ -18,3 +18,12 @@ def fold(text: str) -> str:
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     words = "".join(ch if ch.isalnum() else " " for ch in stripped.lower())
     return " ".join(words.split())
+
+
+def clean_text(text: str) -> str:
+    """What a person typed, kept as typed but for control characters (line breaks and tabs
+    stay) and the spaces around it: they break printing and exports, and hide text."""
+    kept = "".join(
+        char for char in text if char in "\n\t" or unicodedata.category(char) not in ("Cc", "Cs")
+    )
+    return unicodedata.normalize("NFC", kept).strip()

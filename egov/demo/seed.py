@@ -134,6 +134,15 @@ DEMO_CLIENTS = (
     DemoClient(
         "thue", "Cục Thuế tỉnh An Giang (mô phỏng)", ("tax.payment",), "thue-demo", "Thue-demo-2026"
     ),
+    # The national portal simulator's citizen page hands its dossiers over with this account
+    # (sims/server.py Config: motcua_client_id, motcua_client_secret).
+    DemoClient(
+        "dvcqg",
+        "Cổng DVC quốc gia — chuyển hồ sơ công dân nộp trên Cổng (mô phỏng)",
+        ("dossier.status", "dossier.submit"),
+        "dvcqg-portal",
+        "dvcqg-portal-demo-secret",
+    ),
 )
 
 

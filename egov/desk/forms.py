@@ -1,10 +1,11 @@
 """Forms that read the desk's inputs. They parse; the engine decides (rules live there)."""
 
-from typing import Any
-
 from django import forms
 
+from egov.catalog.forms import eform_answers, eform_fields
 from egov.dossiers.models import ApplicantType, Gender, ReturnMethod
+
+__all__ = ["CounterIntakeForm", "eform_answers", "eform_fields"]
 
 DECISIONS = [
     ("receive", "Tiếp nhận (in Giấy tiếp nhận, Mẫu 01)"),
@@ -46,49 +47,3 @@ class CounterIntakeForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-
-def eform_fields(schema: dict[str, Any]) -> dict[str, forms.Field]:
-    """The procedure's e-form as form fields (named `f_<field>`), to read its answers."""
-    built: dict[str, forms.Field] = {}
-    for field in schema.get("fields", []):
-        label, required = field.get("label", field["name"]), bool(field.get("required"))
-        kind = field.get("type")
-        made: forms.Field
-        if kind == "textarea":
-            made = forms.CharField(
-                label=label, required=required, widget=forms.Textarea(attrs={"rows": 2})
-            )
-        elif kind == "date":
-            made = forms.DateField(
-                label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
-            )
-        elif kind == "number":
-            made = forms.DecimalField(label=label, required=required)
-        elif kind == "select":
-            made = forms.ChoiceField(
-                label=label, required=required, choices=[("", "—"), *field.get("choices", [])]
-            )
-        elif kind == "checkbox":
-            made = forms.BooleanField(label=label, required=False)
-        elif kind == "email":
-            made = forms.EmailField(label=label, required=required)
-        else:
-            made = forms.CharField(label=label, required=required, max_length=2000)
-        built[f"f_{field['name']}"] = made
-    return built
-
-
-def eform_answers(cleaned: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
-    """The answers as the dossier keeps them: JSON values by the schema's field names."""
-    answers: dict[str, Any] = {}
-    for field in schema.get("fields", []):
-        value: Any = cleaned.get(f"f_{field['name']}")
-        if value is None or value == "":
-            continue
-        if field.get("type") == "date":
-            value = value.isoformat()
-        elif field.get("type") == "number":
-            value = float(value) if value != value.to_integral_value() else int(value)
-        answers[field["name"]] = value
-    return answers

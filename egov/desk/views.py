@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_POST
 
+from egov.appointments.selectors import appointments_today
 from egov.catalog.selectors import sector_list
 from egov.core.errors import DomainError
 from egov.dossiers import lifecycle
@@ -123,6 +124,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "books": _books(request),
             "my_agencies": _my_agencies(request),
             "chosen_agency": filters.agency_id,
+            # Who booked a time at the counter today (the reception's arrivals).
+            "appointments_today": appointments_today(
+                actor=request.user, agency_id=filters.agency_id
+            ),
         },
     )
 

@@ -343,6 +343,10 @@ TABLE: tuple[Rule, ...] = (
     # the officer who asked decides.
     _rule(ST.SUPPLEMENT_REQUESTED, Action.SUBMIT_SUPPLEMENT, ST.SUPPLEMENT_REQUESTED, A, R,
           guard=_in_processing, guard_name="supplement_in_processing"),
+    # An online dossier asked to complete at intake: the applicant says it is done, and
+    # the reception officer who asked finds it under "Việc của tôi" and receives it.
+    _rule(ST.SUPPLEMENT_REQUESTED, Action.SUBMIT_SUPPLEMENT, ST.SUPPLEMENT_REQUESTED, A,
+          guard=_intake, guard_name="supplement_at_intake"),
     # At intake the completed dossier is received: the desk's to do, not the applicant's.
     _rule(ST.SUPPLEMENT_REQUESTED, Action.COMPLETE_SUPPLEMENT, ST.RECEIVED, R,
           guard=_intake, guard_name="supplement_at_intake"),

@@ -85,6 +85,11 @@ class Dossier(models.Model):
     code = models.CharField("mã hồ sơ", max_length=30, unique=True, null=True, blank=True)
     # The provisional reference an online applicant gets before the code; never sequential.
     reference = models.UUIDField("số tham chiếu", default=uuid.uuid4, unique=True, editable=False)
+    # The National Public Service Portal's own reference of a dossier submitted there and
+    # received through the bus (empty for every other dossier).
+    national_reference = models.CharField(
+        "mã hồ sơ trên Cổng DVCQG", max_length=40, blank=True, default=""
+    )
     procedure = models.ForeignKey(
         Procedure, verbose_name="thủ tục", on_delete=models.PROTECT, related_name="dossiers"
     )
@@ -217,6 +222,11 @@ class Dossier(models.Model):
             models.Index(fields=["received_at"]),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["national_reference"],
+                condition=~Q(national_reference=""),
+                name="dossier_national_reference_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(status="submitted")
                 | Q(status="refused")
@@ -446,8 +456,9 @@ class DossierDocument(models.Model):
     reused_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reuses"
     )
+    # Empty: the file came with the dossier from the national portal, through the bus.
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     uploaded_at = models.DateTimeField()
 
@@ -455,6 +466,109 @@ class DossierDocument(models.Model):
         verbose_name = "tệp hồ sơ"
         verbose_name_plural = "tệp hồ sơ"
         ordering = ["dossier", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RatingScore(models.IntegerChoices):
+    """TT 01/2018 art. 13: every indicator scores 0, 1 or 2 points."""
+
+    ZERO = 0, "0 điểm"
+    ONE = 1, "1 điểm"
+    TWO = 2, "2 điểm"
+
+
+class DossierRating(models.Model):
+    """The applicant's evaluation of one dossier (TT 01/2018 art. 13-14): the indicators a
+    citizen scores per dossier (1 time taken, 3 contacts with the desk, 4 bodies contacted,
+    7 the officers' attitude), each 0/1/2, and a comment. Once per dossier; the reports
+    aggregate it (art. 15: mean per indicator, one decimal)."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    time_taken = models.PositiveSmallIntegerField(
+        "1. thời gian giải quyết so với quy định", choices=RatingScore.choices
+    )
+    desk_contacts = models.PositiveSmallIntegerField(
+        "3. số lần liên hệ nơi tiếp nhận để hoàn thiện hồ sơ", choices=RatingScore.choices
+    )
+    bodies_contacted = models.PositiveSmallIntegerField(
+        "4. số cơ quan phải liên hệ", choices=RatingScore.choices
+    )
+    attitude = models.PositiveSmallIntegerField(
+        "7. thái độ của cán bộ", choices=RatingScore.choices
+    )
+    comment = models.TextField("góp ý", blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = "đánh giá giải quyết hồ sơ"
+        verbose_name_plural = "đánh giá giải quyết hồ sơ"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(time_taken__lte=2)
+                & Q(desk_contacts__lte=2)
+                & Q(bodies_contacted__lte=2)
+                & Q(attitude__lte=2),
+                name="dossier_rating_scores_0_to_2",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} · {self.total}"
+
+    @property
+    def total(self) -> int:
+        return self.time_taken + self.desk_contacts + self.bodies_contacted + self.attitude
+
+
+class DossierDraft(models.Model):
+    """An online submission not sent yet: what the citizen has answered so far, kept so they
+    can stop and come back (on a slow connection, or to fetch a paper). Known by its UUID
+    and seen only by its owner; becomes a dossier when submitted, then is deleted."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dossier_drafts"
+    )
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    # {"applicant": {...}, "form_data": {...}, "agency_code", "return_method",
+    #  "reuse": {component: [document uuid, ...]}}
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "hồ sơ nháp"
+        verbose_name_plural = "hồ sơ nháp"
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self) -> str:
+        return str(self.uuid)
+
+
+def _draft_paper_path(paper: "DraftPaper", filename: str) -> str:
+    return f"drafts/{paper.draft.uuid}/{uuid.uuid4().hex}"
+
+
+class DraftPaper(models.Model):
+    """A file uploaded into a draft, for one component; moves to the dossier on submission."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    draft = models.ForeignKey(DossierDraft, on_delete=models.CASCADE, related_name="papers")
+    component = models.CharField("thành phần", max_length=20)
+    file = models.FileField(upload_to=_draft_paper_path, max_length=200)
+    name = models.CharField("tên tệp", max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "tệp của hồ sơ nháp"
+        verbose_name_plural = "tệp của hồ sơ nháp"
+        ordering = ["draft", "uploaded_at", "pk"]
 
     def __str__(self) -> str:
         return self.name

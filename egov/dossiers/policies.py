@@ -34,21 +34,44 @@ def is_reception_at(actor: Actor, desk: Agency) -> bool:
     return memberships_of(user=actor).filter(agency=desk, role=Role.RECEPTION).exists()
 
 
+def applicant_q(actor: Actor) -> Q:
+    """The dossiers whose applicant this person is: those they own (submitted online), and,
+    once their national e-identity is verified at level 2, those received anywhere (a desk,
+    the post, the national portal) for their personal ID number, or for the tax code of the
+    organisation they represent. A level-1 sign-in proves no identity: own dossiers only."""
+    own = Q(owner_id=actor.pk)
+    identity = getattr(actor, "citizen_identity", None)
+    if identity is None or identity.level < 2:
+        return own
+    if identity.kind == "organisation":
+        return own | Q(applicant_tax_code=identity.org_tax_code, applicant_type__in=[2, 3, 4])
+    return own | Q(applicant_id_number=identity.id_number, applicant_type=1)
+
+
+def is_applicant(actor: Actor, dossier: Dossier) -> bool:
+    if dossier.owner_id is not None and dossier.owner_id == actor.pk:
+        return True
+    if not actor.is_authenticated:
+        return False
+    return Dossier.objects.filter(applicant_q(actor), pk=dossier.pk).exists()
+
+
 def visible_q(actor: Actor) -> Q:
     """The dossiers this person may see, as a condition on Dossier: the one source for both
     the worklists and the single-dossier check (DESIGN: authorisation in the query).
 
     Province-wide roles (and superusers) see all; staff see what was received at, is decided
     by, or has (had) a step at one of their agencies; everyone sees the dossiers they own.
-    A person with no active membership is a citizen: their own dossiers only."""
+    A person with no active membership is a citizen: the dossiers they are the applicant of
+    (`applicant_q`)."""
     if not actor.is_authenticated:
         return Q(pk__in=[])
     roles, province_wide = _roles_by_agency(actor)
     if province_wide:
         return Q()
-    own = Q(owner_id=actor.pk)
     if not roles:
-        return own
+        return applicant_q(actor)
+    own = Q(owner_id=actor.pk)
     agencies = list(roles)
     return (
         own
@@ -73,9 +96,11 @@ def acting_as(
     if actor is None:
         return {lifecycle.Actor.SYSTEM}
     kinds: set[lifecycle.Actor] = set()
-    if dossier.owner_id is not None and dossier.owner_id == actor.pk:
-        kinds.add(lifecycle.Actor.APPLICANT)
     roles, _ = _roles_by_agency(actor)
+    if (dossier.owner_id is not None and dossier.owner_id == actor.pk) or (
+        not roles and is_applicant(actor, dossier)
+    ):
+        kinds.add(lifecycle.Actor.APPLICANT)
     if Role.RECEPTION in roles.get(dossier.receiving_agency_id, set()):
         kinds.add(lifecycle.Actor.RECEPTION)
     if open_task is not None:

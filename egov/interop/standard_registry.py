@@ -24,6 +24,13 @@ SYSTEMS = [
         "services": [
             ("dvcqg.dossier.sync", "Đồng bộ hồ sơ và quá trình xử lý", "out", "", True),
             ("dvcqg.dossier.status", "Tra cứu trạng thái hồ sơ", "in", "dossier.status", False),
+            (
+                "dvcqg.dossier.submit",
+                "Nhận hồ sơ nộp trên Cổng Dịch vụ công quốc gia",
+                "in",
+                "dossier.submit",
+                True,
+            ),
         ],
     },
     {
@@ -88,6 +95,38 @@ SYSTEMS = [
         "access_policy": "Báo người nộp khi hồ sơ được tiếp nhận, cần bổ sung, có kết quả.",
         "services": [
             ("notify.applicant", "Báo tin cho người nộp hồ sơ", "out", "", True),
+        ],
+    },
+    {
+        "code": "sms",
+        "name": "Tổng đài tin nhắn thương hiệu (SMS brandname)",
+        "owner": "Doanh nghiệp viễn thông cung cấp dịch vụ SMS brandname",
+        "version": "1.0",
+        "auth_kind": "api_key",
+        "schema_ref": "POST /api/send {brandname, phone, message, request_id}",
+        "access_policy": (
+            "Gửi tin báo cho người dân đã chọn nhận SMS (hoặc có số điện thoại mà chưa chọn "
+            "cách nhận): hồ sơ, lịch hẹn, phản ánh kiến nghị."
+        ),
+        "services": [
+            ("sms.send", "Gửi tin nhắn SMS cho người dân", "out", "", True),
+        ],
+    },
+    {
+        "code": "zalo",
+        "name": "Zalo Notification Service (ZNS) của Zalo Official Account tỉnh",
+        "owner": "Công ty Cổ phần VNG (Zalo)",
+        "version": "1.0",
+        # The Official Account's access token goes in Zalo's own `access_token` header, which
+        # none of the registry's kinds names: the notifications app's adapter sends it.
+        "auth_kind": "none",
+        "schema_ref": (
+            "POST /message/template, tiêu đề access_token, "
+            "{phone, template_id, template_data, tracking_id}"
+        ),
+        "access_policy": "Gửi tin Zalo theo mẫu đã duyệt cho người dân đã chọn nhận qua Zalo.",
+        "services": [
+            ("zalo.zns", "Gửi tin Zalo theo mẫu (ZNS)", "out", "", True),
         ],
     },
 ]

@@ -1,57 +1,71 @@
-"""Notices to applicants, delivered by the outbox worker: an e-mail through Django's mail
-settings (`EMAIL_URL`). A dossier with a phone number only gets nothing yet: the SMS gateway
-comes with the notifications work of the citizen portal, and the log says so for each one."""
+"""How the outbox worker delivers notices to citizens: one route per channel, each sending
+the row's payload through its adapter (`channels/`), registered with the bus in
+`NotificationsConfig.ready()`.
 
-import json
-import time
+Rows written before the channels existed (topic "notify.applicant", payload `{"dossier",
+"event", "action"}`: an e-mail to be worded at sending) are worded now, with today's
+templates, and go as e-mail as they would have."""
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.utils import timezone
+from typing import Any
 
-from egov.dossiers.lifecycle import EVENT_LABELS
 from egov.dossiers.models import Dossier
 from egov.interop.adapters.http import Attempt
 from egov.interop.models import OutboxMessage
+from egov.interop.services import delivery
 
-
-def _text(dossier: Dossier, action: str, note: str) -> tuple[str, str]:
-    key = dossier.code or str(dossier.reference)
-    what = EVENT_LABELS.get(action, action)
-    subject = f"Hồ sơ {key}: {what}"
-    lines = [
-        f"Kính gửi {dossier.applicant_name},",
-        "",
-        f"Hồ sơ {key} ({dossier.procedure.name}): {what.lower()}.",
-    ]
-    if note:
-        lines.append(f"Nội dung: {note}")
-    if dossier.due_at:
-        due = timezone.localtime(dossier.due_at).strftime("%H giờ %M phút, ngày %d/%m/%Y")
-        lines.append(f"Thời gian hẹn trả kết quả: {due}.")
-    lines += ["", f"Tra cứu hồ sơ: {settings.MOTCUA_PUBLIC_URL}/tra-cuu/{key}/"]
-    return subject, "\n".join(lines)
+from . import texts
+from .addresses import email_address
+from .channels import CHANNELS, EMAIL, SMS, ZALO, email, sms, zalo
+from .handlers import TEMPLATES, notice_context, notice_for
 
 
 def applicant_notice_send(message: OutboxMessage) -> Attempt:
-    started = time.monotonic()
+    """An e-mail notice; a row from before the channels is worded first."""
+    if "channel" in message.payload:
+        return email.send(message)
+    payload = _legacy_payload(message.payload)
+    if payload is None:
+        answer = "Không gửi: hồ sơ không có thư điện tử."
+        return Attempt("ok", None, "no_channel", answer, 0, b"", answer.encode())
+    message.payload = payload  # this try only: the row is not saved with it
+    return email.send(message)
+
+
+def _legacy_payload(old: dict[str, Any]) -> dict[str, str] | None:
     dossier = (
-        Dossier.objects.select_related("procedure").filter(pk=message.payload["dossier"]).first()
+        Dossier.objects.select_related("procedure", "receiving_agency")
+        .filter(pk=old.get("dossier"))
+        .first()
     )
-    request = json.dumps(message.payload).encode()
-    if dossier is None or not dossier.applicant_email:
-        answer = "Không gửi: hồ sơ không có thư điện tử (chưa kết nối tổng đài SMS)."
-        return Attempt("ok", None, "no_channel", answer, _ms(started), request, answer.encode())
-    event = dossier.events.filter(seq=message.payload["event"]).first()
-    subject, body = _text(dossier, message.payload["action"], event.note if event else "")
-    try:
-        EmailMessage(subject, body, to=[dossier.applicant_email]).send()
-    except OSError as error:  # the mail server is down or refused: try again later
-        return Attempt(
-            "retry", None, "", f"{type(error).__name__}: {error}", _ms(started), request, b""
-        )
-    return Attempt("ok", 250, "", "", _ms(started), request, b"sent")
+    to = email_address(dossier.applicant_email) if dossier is not None else None
+    event = dossier.events.filter(seq=old.get("event")).first() if dossier is not None else None
+    if dossier is None or event is None or to is None:
+        return None
+    notice = notice_for(event, dossier)
+    if notice is None:
+        return None
+    rendered = texts.render(f"{TEMPLATES}/{notice}", notice_context(event, dossier))
+    return {
+        "channel": EMAIL,
+        "to": to,
+        "name": dossier.applicant_name,
+        "subject": rendered.subject,
+        "text": rendered.text,
+        "template": f"{TEMPLATES}/{notice}",
+        "key": f"notify:{dossier.pk}:{event.seq}",
+    }
 
 
-def _ms(started: float) -> int:
-    return int((time.monotonic() - started) * 1000)
+ROUTES = {
+    # The mail server is not an HTTP partner to send to side by side.
+    EMAIL: delivery.Route(send=applicant_notice_send, concurrent=False),
+    # HTTP only, no database: side by side.
+    SMS: delivery.Route(send=sms.send),
+    ZALO: delivery.Route(send=zalo.send),
+}
+
+
+def routes_register() -> None:
+    """Idempotent: `ready()` may run more than once."""
+    for code, route in ROUTES.items():
+        delivery.route_register(CHANNELS[code].topic, route)

@@ -1,5 +1,5 @@
-"""Notices to staff: shown in the desk until read, and sent by e-mail where the person has an
-address."""
+"""Notices to staff (shown in the desk until read, and sent by e-mail where the person has an
+address), and the channels a citizen chose for the notices sent to them."""
 
 from django.conf import settings
 from django.db import models
@@ -23,3 +23,25 @@ class StaffNotification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """How a signed-in citizen wants to be told of their dossiers, appointments and feedback:
+    any of e-mail, SMS and Zalo. A person without a row gets the default (SMS when they have a
+    mobile number, e-mail when they have an address; Zalo only when chosen here)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.BooleanField("thư điện tử", default=True)
+    sms = models.BooleanField("tin nhắn SMS", default=True)
+    zalo = models.BooleanField("Zalo", default=False)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    class Meta:
+        verbose_name = "cách nhận thông báo"
+        verbose_name_plural = "cách nhận thông báo"
+
+    def __str__(self) -> str:
+        chosen = [name for name in ("email", "sms", "zalo") if getattr(self, name)]
+        return f"{self.user_id}: {', '.join(chosen) or 'không nhận'}"

@@ -1,4 +1,5 @@
-"""A staff member's notices, under /can-bo/thong-bao/."""
+"""A staff member's notices, under /can-bo/thong-bao/. `site_urls` mounts these with the
+citizen's page; egov/urls.py may still include this module alone at can-bo/thong-bao/."""
 
 from django.urls import path
 

@@ -8,8 +8,13 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from egov.catalog.errors import ProcedureNotFoundError
-from egov.catalog.models import CompetentLevel
-from egov.catalog.selectors import procedure_get, procedure_search, sector_list
+from egov.catalog.models import CompetentLevel, OnlineLevel
+from egov.catalog.selectors import (
+    competent_agencies,
+    procedure_get,
+    procedure_search,
+    sector_list,
+)
 from egov.core.http import HtmxHttpRequest
 from egov.core.ratelimit import allow
 from egov.dossiers.errors import DossierNotFoundError
@@ -27,7 +32,13 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     if level not in CompetentLevel.values:
         level = ""
     sector = request.GET.get("linh_vuc", "")[:20]
-    procedures = procedure_search(query=query, level=level, sector_code=sector)
+    agency = request.GET.get("co_quan", "")[:20]
+    online = request.GET.get("truc_tuyen", "")
+    if online not in OnlineLevel.values:
+        online = ""
+    procedures = procedure_search(
+        query=query, level=level, sector_code=sector, agency_code=agency, online_level=online
+    )
     page = Paginator(procedures, PAGE_SIZE).get_page(request.GET.get("trang"))
     context = {
         "query": query,
@@ -35,6 +46,10 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         "sector": sector,
         "levels": CompetentLevel.choices,
         "sectors": sector_list(),
+        "agency": agency,
+        "agencies": competent_agencies(),
+        "online": online,
+        "online_levels": OnlineLevel.choices,
         "page": page,
     }
     # htmx swaps in the results alone; restoring history needs the whole page again.

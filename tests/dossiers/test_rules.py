@@ -722,10 +722,10 @@ def test_the_applicant_hears_when_the_result_is_ready_not_before(procedures, peo
     act(dossier, "approve", people["leader"])
     act(dossier, "forward", people["police"])
     told = [
-        message.payload["action"]
+        message.payload["template"].rsplit("/", 1)[-1]
         for message in OutboxMessage.objects.filter(topic="notify.applicant").order_by("pk")
     ]
-    assert told == ["receive", "result_ready"]
+    assert told == ["received", "result_ready"]
 
 
 def test_my_work_leaves_out_what_waits_for_the_applicant(counter_dossier, people, clock):

@@ -58,6 +58,8 @@ def sim(sim_server: Any, settings: Any) -> Iterator[Sim]:
         "thue": "/thue",
     }.items():
         systems[code]["url"] = f"{sim_server.base_url}{path}"
+    # No SMS or Zalo here (tests/notifications has them): the applicant's notice is the e-mail.
+    systems["sms"]["url"] = systems["zalo"]["url"] = ""
     settings.MOTCUA_LGSP_SYSTEMS = systems
     driver = Sim(sim_server.base_url)
     driver.control("/_sim/reset")

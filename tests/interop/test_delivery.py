@@ -34,8 +34,8 @@ def test_a_received_dossier_reaches_the_national_portal(sim, counter_dossier, cl
     assert deliver(clock) == 2  # the portal's sync, and the applicant's notice
     (mail,) = mailoutbox
     assert mail.to == ["tuyet@example.vn"]
-    assert mail.subject == f"Hồ sơ {counter_dossier.code}: Tiếp nhận"
-    assert "08 giờ 00 phút, ngày 17/11/2026" in mail.body
+    assert mail.subject == f"Hồ sơ {counter_dossier.code} đã được tiếp nhận"
+    assert "Hẹn trả kết quả: 08 giờ 00, thứ Ba 17/11/2026." in mail.body
     record = sim.received()["dossiers"][counter_dossier.code]
     assert record["TrangThaiHoSo"] == 2
     assert record["KenhThucHien"] == 1

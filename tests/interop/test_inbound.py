@@ -411,7 +411,11 @@ def test_unknown_addresses_and_methods_answer_in_the_lgsp_style(portal, counter_
 def test_the_lgsp_api_has_its_own_openapi_document(client):
     document = client.get("/lgsp/v1/openapi.json").json()
     assert document["info"]["title"] == "Trục liên thông (LGSP) — dịch vụ cho hệ thống kết nối"
-    assert set(document["paths"]) == {"/lgsp/v1/dossiers/{code}/status", "/lgsp/v1/tax/payments"}
+    assert set(document["paths"]) == {
+        "/lgsp/v1/dossiers/{code}/status",
+        "/lgsp/v1/tax/payments",
+        "/lgsp/v1/dossiers",
+    }
     scheme = document["components"]["securitySchemes"]["LgspAuth"]
     assert scheme["flows"]["clientCredentials"]["tokenUrl"] == TOKEN_URL
     assert client.get("/lgsp/v1/docs").status_code == 200

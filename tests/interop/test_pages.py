@@ -230,8 +230,9 @@ def test_the_outbox_backlog_and_the_unconfigured_systems(
     client.force_login(operator)
     html = client.get(BUS).content.decode()
     assert "Chưa cấu hình" in html
-    # Two messages for the received dossier, waiting since 08:00.
-    assert "2 thông điệp chờ gửi, 0 thư lỗi." in html
+    # Three messages for the received dossier (the portal's sync, the applicant's SMS and
+    # e-mail), waiting since 08:00.
+    assert "3 thông điệp chờ gửi, 0 thư lỗi." in html
     assert "<td>2 giờ <small>(từ 08:00 16/11/2026)</small></td>" in html
 
 

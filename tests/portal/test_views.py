@@ -44,8 +44,8 @@ def test_filters_ignore_unknown_values(client, procedures):
 def test_home_query_count_does_not_grow_with_the_catalogue(
     client, procedures, django_assert_num_queries
 ):
-    # Count, one page of procedures with sector and agency, the sector list.
-    with django_assert_num_queries(3):
+    # Count, one page of procedures with sector and agency, the sector and agency lists.
+    with django_assert_num_queries(4):
         client.get(reverse("portal:home"))
 
 
@@ -115,6 +115,17 @@ def test_home_query_count_stays_flat_with_a_full_page(client, agencies, django_a
         procedure["sector"] = {"code": f"S{number}", "name": f"Lĩnh vực {number}"}
         many.append(procedure)
     procedures_import(data=catalogue(*many))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(reverse("portal:home"))
     assert response.content.decode().count('class="badge badge-full"') == 20
+
+
+def test_the_catalogue_filters_by_agency_and_online_level(client, procedures):
+    by_agency = client.get(reverse("portal:home"), {"co_quan": "000.00.03.H01"}).content.decode()
+    online = client.get(reverse("portal:home"), {"truc_tuyen": "full"}).content.decode()
+    nothing = client.get(reverse("portal:home"), {"truc_tuyen": "none"}).content.decode()
+    assert "Thủ tục đăng ký khai sinh" not in by_agency
+    assert "Thủ tục đăng ký khai sinh" in online
+    assert "Thủ tục đăng ký khai sinh" not in nothing
+    # A value not in the list is ignored, never an error.
+    assert client.get(reverse("portal:home"), {"truc_tuyen": "<x>"}).status_code == 200

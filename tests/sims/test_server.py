@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from sims.core import VN_TZ
+from sims.core import SYSTEMS, VN_TZ
 from sims.server import Config, SimServer, start_in_thread
 from tests.sims.support import Answer, Client
 from tests.sims.test_dvcqg import dossier, sync
@@ -46,7 +46,7 @@ def test_body_that_is_not_json(client: Client) -> None:
 
 def test_knobs_are_listed_and_set(client: Client) -> None:
     knobs = client.get("/_sim/knobs").json()
-    assert set(knobs) == {"dvcqg", "csdldc", "hotich", "thue"}
+    assert set(knobs) == set(SYSTEMS)
     assert knobs["dvcqg"]["latency_ms"] == 0
     set_all = client.knobs("*", latency_ms=1, error_rate=0.0).json()
     assert {k["latency_ms"] for k in set_all.values()} == {1}

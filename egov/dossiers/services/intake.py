@@ -83,10 +83,12 @@ def _applicant_problems(applicant: Applicant) -> dict[str, str]:
     return problems
 
 
-def _receiving_desk(*, actor: User, agency_code: str | None, channel: str) -> Agency:
+def _receiving_desk(*, actor: User | None, agency_code: str | None, channel: str) -> Agency:
     """The desk that receives: the one named, else the actor's own (a reception officer's)."""
     if agency_code:
         desk = agency_get(code=agency_code)
+    elif actor is None:
+        raise DossierRuleError("Cần chỉ rõ nơi tiếp nhận hồ sơ.", code="agency_required")
     else:
         desks = [m.agency for m in memberships_of(user=actor) if m.role == Role.RECEPTION]
         if len(desks) != 1:
@@ -100,7 +102,7 @@ def _receiving_desk(*, actor: User, agency_code: str | None, channel: str) -> Ag
             f"{desk.name} không phải Bộ phận Một cửa, không tiếp nhận hồ sơ.",
             code="not_a_desk",
         )
-    if channel != Channel.ONLINE and not policies.is_reception_at(actor, desk):
+    if channel != Channel.ONLINE and (actor is None or not policies.is_reception_at(actor, desk)):
         raise NotAllowedError("Chỉ cán bộ tiếp nhận của Bộ phận Một cửa này được nhận hồ sơ.")
     return desk
 
@@ -206,7 +208,7 @@ def dossier_create(
 
 def _create_dossier(
     *,
-    actor: User,
+    actor: User | None,
     procedure_code: str,
     channel: str,
     applicant: Applicant,
@@ -218,6 +220,8 @@ def _create_dossier(
     population_verified: bool = False,
     papers: list[dict[str, Any]] | None = None,
     corrects: str | None = None,
+    vneid_verified: bool = False,
+    national_reference: str = "",
 ) -> Dossier:
     """A new dossier. At a desk (counter, postal) the reception officer receives it at once,
     unless `receive=False`: then it stays `submitted` for the officer to ask for a supplement
@@ -228,7 +232,10 @@ def _create_dossier(
     before the caller's transaction opened; never a flag an interface passes along.
     `papers` lists what the desk took in (Mẫu 01; by default the files attached by receipt).
     `corrects` names a decided dossier whose result this one asks to correct (DOMAIN §3: a
-    correction is a new dossier linked to the first, never a reopening)."""
+    correction is a new dossier linked to the first, never a reopening).
+
+    `actor=None` is a system handing over an online dossier (the national portal, through
+    the bus: `services.online`), never a desk."""
     problems = _applicant_problems(applicant)
     if problems:
         raise DossierRuleError(
@@ -240,8 +247,14 @@ def _create_dossier(
         raise DossierRuleError(
             "Tờ khai chưa đúng với thủ tục.", code="invalid_form_data", fields=problems
         )
-    desk = _receiving_desk(actor=actor, agency_code=agency_code, channel=channel)
-    corrected = _corrected_dossier(actor=actor, key=corrects, procedure=procedure)
+    if actor is None:
+        if channel != Channel.ONLINE or not agency_code:
+            raise DossierRuleError("Hệ thống chỉ chuyển đến hồ sơ trực tuyến.", code="bad_channel")
+        desk = _receiving_desk(actor=None, agency_code=agency_code, channel=channel)
+        corrected = None
+    else:
+        desk = _receiving_desk(actor=actor, agency_code=agency_code, channel=channel)
+        corrected = _corrected_dossier(actor=actor, key=corrects, procedure=procedure)
     dossier = Dossier.objects.create(
         corrects=corrected,
         procedure=procedure,
@@ -264,11 +277,13 @@ def _create_dossier(
         applicant_ward_code=applicant.ward_code,
         applicant_street=applicant.street,
         population_verified=population_verified,
+        vneid_verified=vneid_verified,
+        national_reference=national_reference,
         submitter_name=submitter.name if submitter else "",
         submitter_id_number=submitter.id_number if submitter else "",
         submitter_phone=submitter.phone if submitter else "",
         # A citizen's own online dossier is theirs to follow; staff submit for others.
-        owner=None if policies.is_staff(actor) else actor,
+        owner=None if actor is None or policies.is_staff(actor) else actor,
         created_by=actor,
         status=Status.SUBMITTED,
         form_data=form_data or {},
@@ -287,6 +302,7 @@ def _create_dossier(
         payload={
             "channel": channel,
             **({"corrects": corrected.code} if corrected is not None else {}),
+            **({"national_reference": national_reference} if national_reference else {}),
         },
     )
     dossier.save(update_fields=["event_seq", "event_head"])

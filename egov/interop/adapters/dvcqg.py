@@ -5,6 +5,10 @@ The payload is a snapshot taken inside the event's transaction, so the portal he
 as it was, even when the message leaves hours later. Dates are local time `yyyyMMddHHmmss`;
 status codes 1–10 and channel codes 1–3 are the portal's own.
 
+A dossier a citizen submitted on the portal itself reaches the desk through the bus
+(`inbound`, service `dvcqg.dossier.submit`) and is synced back like any other, carrying the
+portal's reference (`MaHoSoDVCQG`) and `NoiNopHoSo` 1.
+
 People are named as people, never by their login: a step's `NguoiXuLy` is the officer's full
 name and its `ChucDanh` the title (chức vụ) they hold at the agency of the step, or the label
 of their role there (`officer_of`).
@@ -36,11 +40,15 @@ from . import http
 ROLE_LABELS = dict(Role.choices)
 SYSTEM = "dvcqg"
 SERVICE = "dvcqg.dossier.sync"
-_RETURN_CODE = {ReturnMethod.COUNTER: 1, ReturnMethod.ONLINE: 2, ReturnMethod.POSTAL: 3}
+# How the applicant gets the result, in the portal's codes: `HinhThuc` in the sync and
+# `HinhThucNhanKetQua` in a dossier the portal hands over (the same table both ways).
+RETURN_CODE = {ReturnMethod.COUNTER: 1, ReturnMethod.ONLINE: 2, ReturnMethod.POSTAL: 3}
 # LoaiPhiLePhi: 1 phí, 2 lệ phí.
 _FEE_KIND = {"fee": 1, "charge": 2}
-# Submitted at the province's own system, not on the national portal (NoiNopHoSo).
-_SUBMITTED_LOCALLY = 2
+# NoiNopHoSo: where the applicant submitted: on the national portal (received through the
+# bus, `Dossier.national_reference`), or at the province's own system (desk or portal).
+SUBMITTED_NATIONALLY = 1
+SUBMITTED_LOCALLY = 2
 
 
 def portal_time(value: datetime.datetime | None) -> str:
@@ -130,11 +138,14 @@ def event_payload(event: DossierEvent, *, since_seq: int) -> dict[str, Any]:
         "TrangThaiHoSo": status_code,
         "NgayTra": portal_time(dossier.returned_at),
         "ThongTinTra": ReturnMethod(dossier.return_method).label,
-        "HinhThuc": _RETURN_CODE[ReturnMethod(dossier.return_method)],
+        "HinhThuc": RETURN_CODE[ReturnMethod(dossier.return_method)],
         "NgayKetThucXuLy": portal_time(dossier.completed_at),
         "DonViXuLy": dossier.competent_agency.name,
         "GhiChu": event.note,
-        "NoiNopHoSo": _SUBMITTED_LOCALLY,
+        "NoiNopHoSo": SUBMITTED_NATIONALLY if dossier.national_reference else SUBMITTED_LOCALLY,
+        # The portal's own reference of a dossier submitted there ("" for the others): how
+        # the portal matches the sync to what its citizen submitted.
+        "MaHoSoDVCQG": dossier.national_reference,
         "HoSoCoThanhPhanSoHoa": int(dossier.digitised),
         "TaiKhoanDuocXacThucVoiVNeID": int(dossier.vneid_verified),
         # 1 the national payment platform, 2 the province's gateway, 0 not paid online.
@@ -156,6 +167,8 @@ def event_payload(event: DossierEvent, *, since_seq: int) -> dict[str, Any]:
                 "TenTepDinhKem": document.name,
                 "MaThanhPhanHoSo": document.component,
                 "DuocSoHoa": int(document.digitised),
+                # Taken from the applicant's earlier papers or results instead of uploaded.
+                "DuocTaiSuDung": int(document.reused_from_id is not None),
             }
             for document in documents
             if not document.is_result

@@ -4,8 +4,11 @@ its own authentication (OAuth2 client credentials, `auth.LgspAuth`) and errors i
 style (`errors`). Thin: parse, call a selector or a service, shape the answer. Every call is
 logged by the wrapper the URLs put around it (`views.logged`)."""
 
+import base64
+import binascii
 import datetime
 import logging
+import re
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
@@ -20,8 +23,9 @@ from egov.core.errors import DomainError
 from egov.dossiers.errors import DossierNotFoundError
 from egov.dossiers.lifecycle import NATIONAL_CODE, Status
 from egov.dossiers.selectors import dossier_public_get
+from egov.dossiers.services.intake import Applicant
 
-from ..adapters.dvcqg import portal_time
+from ..adapters.dvcqg import RETURN_CODE, portal_time
 from .auth import LgspAuth
 from .calls import JSON_TYPE, PAYMENT_SERVICE, STATUS_SERVICE, InboundRequest, call_of, encode
 from .errors import (
@@ -38,7 +42,14 @@ from .errors import (
     RecordUncompleteError,
     lgsp_message,
 )
-from .services import TaxPayment, tax_payment_receive
+from .services import (
+    SUBMIT_SERVICE,
+    NationalDossier,
+    NationalPaper,
+    TaxPayment,
+    national_dossier_receive,
+    tax_payment_receive,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +57,15 @@ PORTAL_TIME = "%Y%m%d%H%M%S"
 # A reference ends the marker that finds it again in the dossier's event (services._marker).
 _REFERENCE = r"^[A-Za-z0-9._/-]+$"
 _VOUCHER = r"^[A-Za-z0-9 ._/-]+$"
+# The national portal's reference of a dossier (MaHoSoDVCQG), e.g. G22.99-261203-00012345.
+_NATIONAL_REFERENCE = r"^[A-Za-z0-9._-]+$"
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+_BASE64_SPACE = re.compile(rb"\s+")
+# HinhThucNhanKetQua → how the result is returned: the sync's own table (`HinhThuc`).
+RETURN_METHODS = {code: method for method, code in RETURN_CODE.items()}
+MAX_FILES = 50
+# ChuHoSo.GioiTinh: 1 nam, 0 nữ; absent: not given.
+GENDERS: dict[int | None, str] = {1: "male", 0: "female"}
 
 
 class LgspRenderer(BaseRenderer):
@@ -153,6 +173,101 @@ class TaxPaymentOut(Schema):
     TrangThaiHoSo: int = Field(..., description="trạng thái của hồ sơ sau khi ghi nhận")
 
 
+class ApplicantIn(Schema):
+    LoaiDoiTuong: int = Field(
+        ...,
+        ge=1,
+        le=4,
+        strict=True,
+        description="1 công dân, 2 doanh nghiệp, 3 cơ quan nhà nước, 4 tổ chức khác",
+    )
+    HoTen: str = Field(..., min_length=1, max_length=255, description="họ tên / tên tổ chức")
+    SoDinhDanh: str = Field(
+        "", max_length=12, pattern=r"^[0-9]*$", description="số định danh cá nhân (12 chữ số)"
+    )
+    NgaySinh: str = Field("", description="ngày sinh, yyyyMMdd")
+    GioiTinh: int | None = Field(None, ge=0, le=1, strict=True, description="1 nam, 0 nữ")
+    SoDienThoai: str = Field("", max_length=15, description="số điện thoại")
+    Email: str = Field("", max_length=254, description="thư điện tử")
+    MaXa: int | None = Field(
+        None, ge=1, le=99999, description="mã xã, phường, đặc khu nơi cư trú (mã 5 chữ số)"
+    )
+    DiaChi: str = Field("", max_length=255, description="địa chỉ chi tiết")
+    MaSoThue: str = Field("", max_length=14, description="mã số thuế (doanh nghiệp, tổ chức)")
+    NguoiDaiDien: str = Field("", max_length=255, description="người đại diện của tổ chức")
+
+    @field_validator("NgaySinh")
+    @classmethod
+    def _birth_date(cls, value: str) -> str:
+        if value:
+            parse_portal_date(value)
+        return value
+
+    @field_validator("Email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if value and not re.fullmatch(_EMAIL, value):
+            raise ValueError("email")
+        return value
+
+
+class AttachmentIn(Schema):
+    MaThanhPhanHoSo: str = Field(
+        ..., min_length=1, max_length=20, description="mã thành phần hồ sơ của thủ tục (TP01…)"
+    )
+    TenTep: str = Field(..., min_length=1, max_length=255, description="tên tệp, có phần mở rộng")
+    NoiDungBase64: str = Field(..., min_length=1, description="nội dung tệp, base64")
+
+
+class NationalDossierIn(Schema):
+    MaHoSoDVCQG: str = Field(
+        ...,
+        min_length=1,
+        max_length=40,
+        pattern=_NATIONAL_REFERENCE,
+        description="mã hồ sơ trên Cổng DVCQG (chữ, số, . _ -); mỗi mã chỉ tạo một hồ sơ",
+    )
+    MaTTHC: str = Field(..., min_length=1, max_length=30, description="mã thủ tục hành chính")
+    MaDonViTiepNhan: str = Field(
+        "",
+        max_length=13,
+        description="mã định danh (QCVN 102) của Bộ phận Một cửa tiếp nhận; bỏ trống: Trung "
+        "tâm Phục vụ hành chính công của xã nơi cư trú (thủ tục cấp xã) hoặc của tỉnh",
+    )
+    ChuHoSo: ApplicantIn
+    TaiKhoanDuocXacThucVoiVNeID: int = Field(
+        0, ge=0, le=1, strict=True, description="1: người nộp đăng nhập bằng VNeID mức 2"
+    )
+    HinhThucNhanKetQua: int = Field(
+        ...,
+        ge=1,
+        le=3,
+        strict=True,
+        description="1 nhận trực tiếp, 2 trực tuyến (kết quả điện tử), 3 qua bưu chính công ích",
+    )
+    DuLieuBieuMau: dict[str, Any] = Field(
+        default_factory=dict, description="dữ liệu tờ khai điện tử, theo biểu mẫu của thủ tục"
+    )
+    TepDinhKem: list[AttachmentIn] = Field(
+        default_factory=list, max_length=MAX_FILES, description="giấy tờ đính kèm"
+    )
+
+
+class NationalDossierOut(Schema):
+    error_code: str = Field(..., examples=["0"])
+    message: str
+    SoThamChieu: str = Field(..., description="số tham chiếu của hồ sơ tại hệ thống một cửa")
+    MaHoSoDVCQG: str
+    MaHoSo: str = Field(..., description="mã hồ sơ; rỗng cho đến khi Bộ phận Một cửa tiếp nhận")
+    TrangThaiHoSo: int = Field(..., description="mã trạng thái của Cổng DVCQG; 1 mới đăng ký")
+
+
+def parse_portal_date(value: str) -> datetime.date:
+    if len(value) != len("yyyyMMdd") or not value.isdigit():
+        raise ValueError("yyyyMMdd")
+    return datetime.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+
+
 def parse_portal_time(value: str) -> datetime.datetime:
     if len(value) != len("yyyyMMddHHmmss") or not value.isdigit():
         raise ValueError("yyyyMMddHHmmss")
@@ -230,6 +345,99 @@ def tax_payment(
     if answer.replayed:
         response["Idempotent-Replay"] = "true"
     return response
+
+
+@api.post(
+    "/dossiers",
+    auth=LgspAuth(SUBMIT_SERVICE),
+    response={200: NationalDossierOut, **ERRORS},
+    summary="Nhận hồ sơ nộp trên Cổng Dịch vụ công quốc gia",
+    description=(
+        "Cổng DVCQG chuyển một hồ sơ công dân, tổ chức đã nộp trên Cổng (chủ hồ sơ, tờ khai "
+        "điện tử, giấy tờ đính kèm dạng base64, mã hồ sơ của Cổng) vào hàng chờ tiếp nhận "
+        "trực tuyến của Bộ phận Một cửa (trạng thái 1, mới đăng ký). Các bước xử lý sau đó "
+        "được đồng bộ về Cổng như mọi hồ sơ khác, kèm `MaHoSoDVCQG`. Cần tiêu đề "
+        "`Idempotency-Key`. Cùng một `MaHoSoDVCQG` chỉ tạo một hồ sơ, kể cả với khóa khác. "
+        "Mỗi tệp tối đa theo giới hạn tải lên của tỉnh (PDF, JPEG, PNG, DOCX, XLSX, XML). "
+        "`HinhThucNhanKetQua`: 1 nhận trực tiếp, 2 trực tuyến, 3 qua bưu chính công ích; "
+        "`ChuHoSo.GioiTinh`: 1 nam, 0 nữ; `ChuHoSo.NgaySinh`: yyyyMMdd. Phạm vi: "
+        "`dossier.submit`."
+    ),
+    tags=["Hồ sơ"],
+)
+def national_dossier(
+    request: InboundRequest,
+    payload: NationalDossierIn,
+    idempotency_key: str | None = Header(
+        None, alias="Idempotency-Key", description="khóa lặp lại an toàn, tối đa 128 ký tự"
+    ),
+) -> HttpResponse:
+    if not idempotency_key:
+        raise RecordUncompleteError("Thiếu tiêu đề bắt buộc: Idempotency-Key.")
+    if len(idempotency_key) > 128:
+        raise DataTypeInvalidError("Idempotency-Key dài quá 128 ký tự.")
+    person = payload.ChuHoSo
+    answer = national_dossier_receive(
+        call=call_of(request),
+        account=request.auth,
+        key=idempotency_key,
+        submission=NationalDossier(
+            national_reference=payload.MaHoSoDVCQG,
+            procedure_code=payload.MaTTHC.strip(),
+            agency_code=payload.MaDonViTiepNhan.strip(),
+            applicant=Applicant(
+                type=person.LoaiDoiTuong,
+                name=person.HoTen.strip(),
+                id_number=person.SoDinhDanh,
+                birth_date=parse_portal_date(person.NgaySinh) if person.NgaySinh else None,
+                gender=GENDERS.get(person.GioiTinh, ""),
+                tax_code=person.MaSoThue.strip(),
+                representative=person.NguoiDaiDien.strip(),
+                phone=person.SoDienThoai.strip(),
+                email=person.Email.strip(),
+                ward_code=person.MaXa,
+                street=person.DiaChi.strip(),
+            ),
+            return_method=RETURN_METHODS[payload.HinhThucNhanKetQua],
+            vneid_verified=bool(payload.TaiKhoanDuocXacThucVoiVNeID),
+            form_data=payload.DuLieuBieuMau,
+            papers=tuple(_papers(payload.TepDinhKem)),
+        ),
+    )
+    response = HttpResponse(encode(answer.body), status=answer.status, content_type=JSON_TYPE)
+    if answer.replayed:
+        response["Idempotent-Replay"] = "true"
+    return response
+
+
+def _papers(attachments: list[AttachmentIn]) -> list[NationalPaper]:
+    """Each file decoded, or the call refused (302) naming it; a file larger than the
+    province's upload limit is refused before it is decoded."""
+    max_bytes = settings.MOTCUA_UPLOAD_MAX_MB * 1024 * 1024
+    papers = []
+    for index, attachment in enumerate(attachments):
+        place = f"TepDinhKem[{index}]"
+        encoded = _BASE64_SPACE.sub(b"", attachment.NoiDungBase64.encode("ascii", "replace"))
+        if len(encoded) // 4 * 3 > max_bytes + 2:
+            raise DataTypeInvalidError(
+                f"Tệp đính kèm không hợp lệ: {place}.NoiDungBase64 "
+                f"(tệp lớn quá {settings.MOTCUA_UPLOAD_MAX_MB} MB)."
+            )
+        try:
+            content = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            raise DataTypeInvalidError(
+                f"Sai kiểu hoặc định dạng dữ liệu: {place}.NoiDungBase64 (không phải base64)."
+            ) from None
+        papers.append(
+            NationalPaper(
+                component=attachment.MaThanhPhanHoSo.strip(),
+                name=attachment.TenTep.strip(),
+                content=content,
+                place=place,
+            )
+        )
+    return papers
 
 
 ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE"]

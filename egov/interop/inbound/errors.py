@@ -12,10 +12,14 @@ marked "ours" are not on it and are chosen to sit in its families:
 |       |                   |         | the account, not in the token, or the service is paused  |
 | `200` | RECORD_UNCOMPLETE | 400     | a required field or header (Idempotency-Key) absent/empty |
 | `201` | RECORD_NOT_FOUND  | 404/405 | no such dossier; an unknown address or method            |
-| `302` | DATA_TYPE_INVALID | 400     | a field of the wrong type or format (named), not JSON    |
+| `302` | DATA_TYPE_INVALID | 400     | a field of the wrong type or format (named), not JSON;   |
+|       |                   |         | a national dossier's field the engine finds wrong, a     |
+|       |                   |         | file not base64, too big or not what its name says       |
 | `429` | RATE_LIMITED      | 429     | ours: the account used up its `ConnectionAccount.rate`   |
 | `500` | DATA_INCORRECT    | 409     | the data contradicts the state: the dossier awaits no    |
-|       |                   |         | obligation; an Idempotency-Key reused for another body   |
+|       |                   |         | obligation; an Idempotency-Key reused for another body;  |
+|       |                   |         | a national dossier for an unknown procedure or desk, one |
+|       |                   |         | not taken online, a desk that is not a one-stop desk     |
 | `999` | SYSTEM_ERROR      | 500     | ours: an unexpected failure on our side; try again later |
 
 `101` IP_DISALLOWED is reserved for an address allow-list per account (not kept yet).

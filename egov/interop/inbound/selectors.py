@@ -1,4 +1,8 @@
-"""Reads for inbound calls: connection accounts and the registry's inbound services."""
+"""Reads for inbound calls: connection accounts, the registry's inbound services, and where
+a dossier from the national portal is received when the portal names no desk."""
+
+from egov.catalog.models import Procedure
+from egov.orgs.models import Agency, AgencyKind
 
 from ..models import ConnectionAccount, Direction, SystemService
 
@@ -33,3 +37,25 @@ def inbound_scopes() -> dict[str, str]:
         .exclude(scope="")
         .values_list("scope", "name")
     )
+
+
+def national_intake_desk(*, procedure_code: str, ward_code: int | None) -> str:
+    """The desk (QCVN 102 code) for a dossier the national portal hands over without
+    `MaDonViTiepNhan`: for a commune procedure, the service center of the applicant's commune
+    (`MaXa`), where the commune committee that decides it sits; otherwise (a province
+    procedure, or no such commune) the province's service center. "" if the province has
+    neither: the call is then refused as incomplete."""
+    commune_procedure = (
+        Procedure.objects.filter(national_code=procedure_code)
+        .exclude(competent_agency_kind="")
+        .exists()
+    )
+    current = Agency.objects.filter(valid_to__isnull=True).order_by("code")
+    if commune_procedure and ward_code is not None:
+        commune_desk = current.filter(
+            kind=AgencyKind.COMMUNE_SERVICE_CENTER, ward_code=ward_code
+        ).first()
+        if commune_desk is not None:
+            return commune_desk.code
+    province_desk = current.filter(kind=AgencyKind.PROVINCE_SERVICE_CENTER).first()
+    return province_desk.code if province_desk is not None else ""

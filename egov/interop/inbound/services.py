@@ -1,25 +1,35 @@
 """Writes of the inbound side: the message-log row of a call, the tax authority's payment
-notice with its `Idempotency-Key`, and the connection accounts themselves."""
+notice and the national portal's dossiers with their `Idempotency-Key`, and the connection
+accounts themselves."""
 
 import datetime
+import hashlib
+import io
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import get_application_model
 
+from egov.catalog.errors import ProcedureNotFoundError
+from egov.core.errors import DomainError
+from egov.core.files import UploadError, check_upload
 from egov.core.ratelimit import parse_rate
 from egov.core.templatetags.vn_format import thousands
-from egov.dossiers.errors import DossierNotFoundError, StaleVersionError
+from egov.dossiers.errors import DossierNotFoundError, DossierRuleError, StaleVersionError
 from egov.dossiers.lifecycle import NATIONAL_CODE, Action, IllegalActionError, Status
 from egov.dossiers.models import Dossier
 from egov.dossiers.selectors import dossier_public_get
 from egov.dossiers.services import dossier_perform
+from egov.dossiers.services.intake import Applicant
+from egov.dossiers.services.online import OnlinePaper, dossier_submit_online
+from egov.orgs.errors import UnknownAgencyError
 
 from ..models import (
     ConnectedSystem,
@@ -41,10 +51,12 @@ from .calls import PAYMENT_SERVICE, InboundCall, encode
 from .errors import (
     ConnectionAccountError,
     DataIncorrectError,
+    DataTypeInvalidError,
     InboundError,
     RecordNotFoundError,
+    RecordUncompleteError,
 )
-from .selectors import inbound_scopes
+from .selectors import inbound_scopes, national_intake_desk
 
 
 def call_log(
@@ -306,6 +318,210 @@ def _confirmed_for(dossier: Dossier, reference: str) -> bool:
     """Whether the system already confirmed an obligation of this dossier for this payment
     (by this notice or by the poll: both record the reference in the event)."""
     return confirmed_for_reference(dossier=dossier, reference=reference)
+
+
+# ----------------------------------------------------------------------------- national dossiers
+
+# The registry's service (standard_registry, migration 0006): scope `dossier.submit`.
+SUBMIT_SERVICE = "dvcqg.dossier.submit"
+
+
+@dataclass(frozen=True)
+class NationalPaper:
+    """A file of a dossier submitted on the national portal (TepDinhKem[i]), decoded."""
+
+    component: str  # MaThanhPhanHoSo
+    name: str  # TenTep
+    content: bytes
+    place: str  # "TepDinhKem[0]": where it was in the request, for the errors
+
+
+@dataclass(frozen=True)
+class NationalDossier:
+    """A dossier a citizen submitted on the National Public Service Portal, as the portal
+    hands it over through the bus, parsed into the engine's terms."""
+
+    national_reference: str  # MaHoSoDVCQG
+    procedure_code: str  # MaTTHC
+    agency_code: str  # MaDonViTiepNhan; "" lets the bus choose (`national_intake_desk`)
+    applicant: Applicant
+    return_method: str
+    vneid_verified: bool
+    form_data: dict[str, Any] = field(default_factory=dict)
+    papers: tuple[NationalPaper, ...] = ()
+
+    def digest(self) -> str:
+        """The same submission gives the same digest, whatever the JSON's key order,
+        spacing or base64 line breaks."""
+        applicant = {
+            name: value.isoformat() if isinstance(value, datetime.date) else value
+            for name, value in vars(self.applicant).items()
+        }
+        canonical = {
+            "service": SUBMIT_SERVICE,
+            "MaHoSoDVCQG": self.national_reference,
+            "MaTTHC": self.procedure_code,
+            "MaDonViTiepNhan": self.agency_code,
+            "ChuHoSo": applicant,
+            "HinhThucNhanKetQua": self.return_method,
+            "TaiKhoanDuocXacThucVoiVNeID": self.vneid_verified,
+            "DuLieuBieuMau": self.form_data,
+            "TepDinhKem": [
+                [paper.component, paper.name, hashlib.sha256(paper.content).hexdigest()]
+                for paper in self.papers
+            ],
+        }
+        return digest(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode())
+
+
+# The engine's names of the fields it finds a problem with → the portal's names.
+_APPLICANT_FIELDS = {
+    "type": "LoaiDoiTuong",
+    "full_name": "HoTen",
+    "name": "HoTen",
+    "id_number": "SoDinhDanh",
+    "birth_date": "NgaySinh",
+    "gender": "GioiTinh",
+    "phone": "SoDienThoai",
+    "email": "Email",
+    "ward_code": "MaXa",
+    "street": "DiaChi",
+    "tax_code": "MaSoThue",
+    "representative": "NguoiDaiDien",
+}
+_FIELDS = {
+    "national_reference": "MaHoSoDVCQG",
+    "procedure_code": "MaTTHC",
+    "agency_code": "MaDonViTiepNhan",
+    "return_method": "HinhThucNhanKetQua",
+}
+
+
+def _portal_field(name: str, papers: Sequence[NationalPaper]) -> str:
+    """ "applicant.id_number" → "ChuHoSo.SoDinhDanh"; "form_data.x" → "DuLieuBieuMau.x";
+    "papers.TP01" → "TepDinhKem[2]" (the first file for TP01, else its component)."""
+    head, _, rest = name.partition(".")
+    if head == "applicant" and rest:
+        return f"ChuHoSo.{_APPLICANT_FIELDS.get(rest, rest)}"
+    if head == "form_data" and rest:
+        return f"DuLieuBieuMau.{rest}"
+    if head == "papers" and rest:
+        place = next((paper.place for paper in papers if paper.component == rest), "")
+        return place or f"TepDinhKem (MaThanhPhanHoSo {rest})"
+    return _FIELDS.get(name, name)
+
+
+def _refusal_of(error: DomainError, papers: Sequence[NationalPaper]) -> InboundError:
+    """The engine's refusal as the portal reads it: fields of the wrong form or content →
+    302 naming them in the portal's names; a rule the dossier breaks (a procedure not online,
+    a desk that is not a desk…) → 409 code 500. Nothing was written either way."""
+    if error.fields:
+        named = "; ".join(
+            f"{_portal_field(name, papers)} ({problem.rstrip('.')})"
+            for name, problem in error.fields.items()
+        )
+        return DataTypeInvalidError(f"{error.message.rstrip('.')}: {named}.")
+    if isinstance(error, ProcedureNotFoundError):
+        return DataIncorrectError(f"MaTTHC: {error.message}")
+    if isinstance(error, UnknownAgencyError):
+        return DataIncorrectError(f"MaDonViTiepNhan: {error.message}")
+    return DataIncorrectError(error.message)
+
+
+def _check_papers(papers: Sequence[NationalPaper]) -> None:
+    """Each file as the desk would take it (type sniffed, size bounded), named by its place
+    in the request; the engine checks them again as it stores them."""
+    max_bytes = settings.MOTCUA_UPLOAD_MAX_MB * 1024 * 1024
+    for paper in papers:
+        try:
+            check_upload(
+                io.BytesIO(paper.content),
+                name=paper.name,
+                size=len(paper.content),
+                max_bytes=max_bytes,
+            )
+        except UploadError as error:
+            raise DataTypeInvalidError(
+                f"Tệp đính kèm không hợp lệ: {paper.place} ({error.message.rstrip('.')})."
+            ) from None
+
+
+def national_dossier_receive(
+    *, call: InboundCall, account: ConnectionAccount, key: str, submission: NationalDossier
+) -> Answer:
+    """A dossier submitted on the national portal, into the desk's online intake queue
+    (`submitted`, channel online), through the engine's one entry for online dossiers
+    (`dossier_submit_online`, actor None: the portal as a system).
+
+    Twice idempotent: a stored answer for (account, key) is answered again (another body
+    under the key: 409, code 500); and the engine knows a dossier by its national reference,
+    so the same reference under a new key is the same dossier, never a second one. The
+    order otherwise is the tax payment's (`tax_payment_receive`): the effect in the engine's
+    own durable transaction, then the stored answer and the call's log row in one.
+
+    A refusal (a field the engine finds wrong, a file it would not take, a desk that is not
+    one) writes nothing: no dossier, no file, no stored answer; the API answers it and the
+    view's wrapper logs it."""
+    request_digest = submission.digest()
+    stored = InboundReplay.objects.filter(account=account, key=key).first()
+    if stored is not None:
+        return _replayed(stored, request_digest)
+    agency_code = submission.agency_code or national_intake_desk(
+        procedure_code=submission.procedure_code, ward_code=submission.applicant.ward_code
+    )
+    if not agency_code:
+        raise RecordUncompleteError(
+            "Thiếu trường bắt buộc: MaDonViTiepNhan (không xác định được nơi tiếp nhận)."
+        )
+    _check_papers(submission.papers)
+    try:
+        dossier = dossier_submit_online(
+            actor=None,
+            procedure_code=submission.procedure_code,
+            applicant=submission.applicant,
+            return_method=submission.return_method,
+            agency_code=agency_code,
+            form_data=submission.form_data,
+            papers=[
+                OnlinePaper(
+                    component=paper.component,
+                    stream=io.BytesIO(paper.content),
+                    name=paper.name,
+                    size=len(paper.content),
+                )
+                for paper in submission.papers
+            ],
+            vneid_verified=submission.vneid_verified,
+            national_reference=submission.national_reference,
+        )
+    except (DossierRuleError, ProcedureNotFoundError, UnknownAgencyError, UploadError) as error:
+        raise _refusal_of(error, submission.papers) from None
+    answer = Answer(
+        status=200,
+        body={
+            "error_code": "0",
+            "message": "Đã tiếp nhận hồ sơ vào hàng chờ tiếp nhận trực tuyến",
+            "SoThamChieu": str(dossier.reference),
+            "MaHoSoDVCQG": dossier.national_reference,
+            "MaHoSo": dossier.code or "",
+            "TrangThaiHoSo": NATIONAL_CODE[Status(dossier.status)],
+        },
+    )
+    with transaction.atomic(durable=True):
+        try:
+            with transaction.atomic():
+                InboundReplay.objects.create(
+                    account=account,
+                    key=key,
+                    request_digest=request_digest,
+                    status_code=answer.status,
+                    response=answer.body,
+                )
+        except IntegrityError:
+            answer = _replayed(InboundReplay.objects.get(account=account, key=key), request_digest)
+        call_log(call=call, status=answer.status, response=encode(answer.body), code="0")
+    call.logged = True
+    return answer
 
 
 # ----------------------------------------------------------------------------- accounts

@@ -177,3 +177,25 @@ def person_verify(
     except (PersonMismatchError, PersonNotFoundError):
         return False
     return True
+
+
+def person_self_lookup(*, actor: Actor) -> PersonRecord:
+    """A citizen's own record, to prefill their online application so they never type what
+    the state already holds. The number is the one their VNeID sign-in verified (level 2),
+    never one typed on a page: a person reads only their own data (Decree 13/2023 art. 9),
+    and the message log names them as the party who asked. NotAllowedError for anyone
+    else; PartnerUnavailableError, PersonNotFoundError as for the desk's look-up."""
+    identity = getattr(actor, "citizen_identity", None) if actor.is_authenticated else None
+    if identity is None or identity.level < 2 or memberships_of(user=actor).exists():
+        raise NotAllowedError("Chỉ công dân đã xác thực VNeID mức 2 tự tra cứu thông tin của mình.")
+    id_number = identity.id_number
+    if problem := personal_id_problem(id_number):
+        raise PersonLookupError(problem, code="invalid_id_number")
+    answer = synchronous_call(
+        system=adapter.SYSTEM,
+        service=adapter.SERVICE,
+        party=party_of(actor),
+        send=lambda: adapter.lookup(id_number=id_number, full_name=None, birth_date=None),
+        unavailable=UNAVAILABLE,
+    )
+    return adapter.person_from(answer)

@@ -41,6 +41,11 @@ class Command(BaseCommand):
         self.stdout.write("Tài khoản dùng thử (mật khẩu chung: " + DEMO_PASSWORD + "):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:<22} {login.what}")
+        self.stdout.write(
+            "Công dân, doanh nghiệp: bấm “Đăng nhập VNeID” trên Cổng, rồi chọn một người trên "
+            "trang VNeID mô phỏng, ví dụ Nguyễn Tấn An (mức 2, phường Long Xuyên; đã có hồ sơ và "
+            "giấy tờ từ trước), Thái Mỹ Mai (mức 1) hoặc Công ty TNHH Nông sản Sông Hậu (tổ chức)."
+        )
         self.stdout.write("Tài khoản kết nối trục liên thông (OAuth2, POST /lgsp/oauth/token/):")
         for client in DEMO_CLIENTS:
             self.stdout.write(

@@ -17,9 +17,9 @@ from egov.orgs.models import Agency, Membership
 from egov.orgs.policies import Actor
 from egov.orgs.selectors import agency_get, memberships_of
 
-from . import lifecycle, policies
-from .errors import DossierNotFoundError
-from .models import (
+from .. import lifecycle, policies
+from ..errors import DossierNotFoundError
+from ..models import (
     Apology,
     Dossier,
     DossierDocument,
