@@ -20,6 +20,13 @@ when resumed at that instant, takes it. All stories run on one queue in time ord
 time. Nothing happens after the start of today, so two runs on a fresh database on the same
 day write the same data (but for the random UUIDs the models give references and files).
 
+Two of the dossiers are the demo citizen's (`DEMO_CITIZEN`, the VNeID simulator's first
+account), so that signing in with VNeID shows a history: his certificate of marital status,
+received at the Long Xuyên counter earlier in the month and returned with its signed result
+attached (`dossier_approve`), and his marriage registration, received there a few days ago
+and being processed. The desk scanned both dossiers' papers (digitised), so "Giấy tờ của tôi"
+lists them along with the result.
+
 Run once, on a fresh database after `seed_demo`: if any dossier exists it does nothing and
 says so. It is not one transaction (each service commits on its own): a run that fails half
 way leaves its dossiers, and the way back is a fresh database.
@@ -54,9 +61,11 @@ from egov.dossiers.selectors import (
 from egov.dossiers.services import (
     Applicant,
     IntakeFile,
+    ResultFile,
     Submitter,
     counter_intake,
     document_attach,
+    dossier_approve,
     dossier_create,
     dossier_perform,
     task_assign,
@@ -197,6 +206,23 @@ class Person:
     birth: datetime.date
     id_number: str
     phone: str
+
+
+# The demo citizen: the VNeID simulator's first demo account (sims/vneid.py, level 2), as the
+# population simulator answers for him (sims/population.py: name, birth date, gender, address)
+# and with the phone and e-mail VNeID gives; tests/demo checks these against the simulators.
+# A level-2 VNeID sign-in sees every dossier with his ID number (dossiers.policies.applicant_q).
+DEMO_CITIZEN = Person(
+    name="Nguyễn Tấn An",
+    gender="male",
+    birth=datetime.date(2000, 3, 14),
+    id_number="091200001111",
+    phone="0701406783",
+)
+DEMO_CITIZEN_EMAIL = "nguyen.tan.an.1111@example.com"
+DEMO_CITIZEN_STREET = "Số 155 đường Trần Hưng Đạo"  # phường Long Xuyên (ward code 30307)
+DEMO_CITIZEN_DESK = "longxuyen"
+CERTIFICATE, MARRIAGE = "1.004873", "1.000894"  # xác nhận tình trạng hôn nhân; kết hôn
 
 
 class People:
@@ -637,6 +663,8 @@ class Plan:
     submitter: Submitter | None = None
     recipient: tuple[str, str] = ("", "")  # who collects a paper result: name, ID number
     citizen: User | None = None
+    who: Person | None = None  # a given applicant (the demo citizen); else a random person
+    signed_result: bool = False  # the leader approves with the signed result attached
     # Steps (positions from 1) on the dossier's route, chosen once its e-form is known.
     stop_at: int = 0  # the step where the story ends (processing, stopped, withdrawn)
     slow_at: int = 0  # the step that runs late, or gets the apology
@@ -710,6 +738,50 @@ class Planner:
                 break
         assert plan is not None, "no demo procedure suits this plan"  # noqa: S101
         self._people(plan)
+        self._route(plan)
+        return plan
+
+    def demo_citizen_plans(self) -> list[Plan]:
+        """The demo citizen's two dossiers at the Long Xuyên counter, papers scanned there:
+        his marriage registration, received in the last working days and being processed,
+        and before it his certificate of marital status (for that marriage), returned to him
+        with its signed result."""
+        marriage = self._demo_citizen_plan(S.PROCESSING, MARRIAGE, form={"first_marriage": True})
+        bride = marriage.form_data["bride_full_name"]
+        certificate = self._demo_citizen_plan(
+            S.RETURNED,
+            CERTIFICATE,
+            form={
+                "marital_status": "chua_ket_hon",
+                "purpose": "ket_hon",
+                "intended_spouse_name": bride,
+            },
+            before=marriage.start,
+        )
+        certificate.signed_result = True
+        return [certificate, marriage]
+
+    def _demo_citizen_plan(
+        self,
+        target: Status,
+        code: str,
+        *,
+        form: dict[str, Any],
+        before: datetime.datetime | None = None,
+    ) -> Plan:
+        """A plain story: at the counter, on time, nothing asked of him; he collects the
+        result himself."""
+        rng = random.Random(self.rng.getrandbits(64))  # noqa: S311 - demo data, not secrets
+        desk = next(d for d in self.desks if d.slug == DEMO_CITIZEN_DESK)
+        proc = next(p for p in self.procs if p.code == code)
+        plan = Plan(rng, target, "", desk, proc, who=DEMO_CITIZEN)
+        self._shape(plan)
+        plan.channel, plan.return_method = Channel.COUNTER, ReturnMethod.COUNTER
+        plan.late = plan.apology = plan.sends_back = False
+        plan.intake_supplement = plan.supplement = plan.obligation = False
+        self._place(plan, before=before)
+        self._people(plan)
+        plan.form_data.update(form)
         self._route(plan)
         return plan
 
@@ -829,8 +901,9 @@ class Planner:
             return avail >= work + extra + 300
         return avail >= 400
 
-    def _place(self, p: Plan) -> bool:
-        """Pick the instant of submission: office hours at a desk, any waking hour online."""
+    def _place(self, p: Plan, before: datetime.datetime | None = None) -> bool:
+        """Pick the instant of submission: office hours at a desk, any waking hour online;
+        before `before` when given."""
         rng, calendar, horizon = p.rng, self.world.calendar, self.world.horizon
         span = (horizon.date() - self.world.first_day).days
         days = [self.world.first_day + datetime.timedelta(days=i) for i in range(span)]
@@ -841,14 +914,14 @@ class Planner:
             days = [day for day in days if day >= last]
         rng.shuffle(days)
         starts = [self._instant(p, day) for day in days]
-        starts = [start for start in starts if start < horizon]
+        starts = [start for start in starts if start < (before or horizon)]
         if p.target == S.SUBMITTED:
             starts = [s for s in starts if s.astimezone(calendar.tz).hour >= 15 or s.date() > last]
         for start in starts:
             if p.target == S.SUBMITTED or self._fits(p, start):
                 p.start = start
                 return True
-        p.start = min(starts) if starts else horizon - datetime.timedelta(hours=2)
+        p.start = min(starts) if starts else (before or horizon) - datetime.timedelta(hours=2)
         return False
 
     def _instant(self, p: Plan, day: datetime.date) -> datetime.datetime:
@@ -869,11 +942,14 @@ class Planner:
         rng, people = p.rng, People(p.rng)
         home = p.desk if p.desk.committee else rng.choice([d for d in self.desks if d.committee])
         day = p.start.astimezone(self.world.calendar.tz).date()
-        gender = "female" if p.proc.code == "1.001193" and rng.random() < 0.7 else ""
-        who = people.person(ages=p.proc.ages, on=day, prefix=home.prefix, gender=gender)
-        street = people.street(home.place)
-        email = ""
-        if p.channel == Channel.ONLINE or rng.random() < 0.2:
+        if p.who is not None:  # the demo citizen, at home in the desk's ward
+            who, street, email = p.who, DEMO_CITIZEN_STREET, DEMO_CITIZEN_EMAIL
+        else:
+            gender = "female" if p.proc.code == "1.001193" and rng.random() < 0.7 else ""
+            who = people.person(ages=p.proc.ages, on=day, prefix=home.prefix, gender=gender)
+            street = people.street(home.place)
+            email = ""
+        if not email and (p.channel == Channel.ONLINE or rng.random() < 0.2):
             email = f"{_ascii(who.name.split()[-1])}.{_ascii(who.name.split()[0])}"
             email = f"{email}{rng.randint(1, 99)}@example.vn".lower()
         p.applicant = Applicant(
@@ -905,7 +981,7 @@ class Planner:
             context = FormContext(rng, people, who, home.place, street, day, home.prefix)
             p.form_data = {k: v for k, v in form(context).items() if v != ""}
         p.recipient = (who.name, who.id_number)
-        if p.channel == Channel.COUNTER and rng.random() < 0.1:
+        if p.channel == Channel.COUNTER and p.who is None and rng.random() < 0.1:
             helper = people.person(ages=(20, 60), on=day, prefix=home.prefix)
             p.submitter = Submitter(helper.name, helper.id_number, helper.phone)
             p.recipient = (helper.name, helper.id_number)
@@ -1226,10 +1302,43 @@ class DossierStory:
                 continue
             # The leader signs at the signing step; every other step is handed on, and the
             # last one's hand-over (or the signing, when it is last) makes the result ready.
-            self.act("approve" if position == p.signing else "forward", self.worker())
+            if position == p.signing:
+                self.approve(self.worker())
+            else:
+                self.act("forward", self.worker())
             if at == len(route) - 1:
                 return t
             at += 1
+
+    def approve(self, leader: User) -> None:
+        """The leader signs: with the signed result attached when the plan says so (one use
+        case, `dossier_approve`), else the approval alone."""
+        if not self.p.signed_result:
+            self.act("approve", leader)
+            return
+        current = self.dossier()
+        result = self.p.proc.content["result_name"].split(" (")[0]
+        applicant = self.p.applicant
+        assert applicant is not None and applicant.birth_date is not None  # noqa: S101
+        signer = leader.get_full_name() or leader.get_username()
+        text = _scan(
+            [
+                current.competent_agency.name.upper(),
+                result.upper(),
+                f"So ho so: {current.code}",
+                f"Ho va ten: {applicant.name}",
+                f"Ngay sinh: {applicant.birth_date:%d/%m/%Y}",
+                f"So dinh danh ca nhan: {applicant.id_number}",
+                f"Ky so: {signer}, {timezone.localtime():%d/%m/%Y}",
+                "Ban dien tu - du lieu mau MotCua",
+            ]
+        )
+        dossier_approve(
+            actor=leader,
+            key=current.code or str(current.reference),
+            version=current.version,
+            result=ResultFile(BytesIO(text), f"{result}.pdf", len(text)),
+        )
 
     def unassigned(self) -> bool:
         task = open_task_of(self.dossier())
@@ -1431,7 +1540,9 @@ def seed_demo_dossiers(*, days: int = 30, count: int = 300) -> DossierSeedReport
     holders, staff_created = _staff(desks, procs, People(random.Random(SEED)))  # noqa: S311
     world = World(calendar, horizon, today - datetime.timedelta(days=days), holders)
     planner = Planner(rng, world, desks, procs)
-    plans = [planner.plan(target, variant) for target, variant in _targets(rng, count)]
+    targets = _targets(rng, count - 2)  # the demo citizen's two dossiers make up the count
+    plans = [planner.plan(target, variant) for target, variant in targets]
+    plans += planner.demo_citizen_plans()
     stories = [DossierStory(plan, world).run() for plan in plans]
     with demo_clock(horizon) as clock:
         _play(stories, clock, horizon)

@@ -10,8 +10,16 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from egov.accounts.vneid import VneidProfile, citizen_sign_in
 from egov.core.identifiers import personal_id_problem, phone_problem
-from egov.demo.dossiers import People, demo_clock, seed_demo_dossiers
+from egov.demo.dossiers import (
+    DEMO_CITIZEN,
+    DEMO_CITIZEN_EMAIL,
+    DEMO_CITIZEN_STREET,
+    People,
+    demo_clock,
+    seed_demo_dossiers,
+)
 from egov.demo.seed import seed_demo
 from egov.dossiers.lifecycle import Status
 from egov.dossiers.models import (
@@ -31,8 +39,11 @@ from egov.dossiers.selectors import (
     event_chain_breaks,
     signing_position,
 )
+from egov.dossiers.selectors.citizen import my_documents, my_dossiers
 from egov.interop.models import OutboxMessage, PortalSync
-from egov.orgs.models import Membership
+from egov.orgs.models import AgencyKind, Membership
+from sims import population
+from sims import vneid as vneid_sim
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +140,84 @@ def test_a_month_of_work_in_every_status(seeded):
     assert again.by_status == report.by_status
     assert DossierEvent.objects.count() == events
     assert "không tạo hồ sơ mẫu" in again.summary()
+
+
+def _demo_citizen(level: int) -> User:
+    """The VNeID simulator's first demo account signed in, as the population simulator knows
+    him (what VNeID vouches for)."""
+    account = vneid_sim.DEMO_ACCOUNTS[0]
+    record = population.person(account.number)
+    assert record is not None and account.level == 2
+    born = record["NgaySinh"]
+    return citizen_sign_in(
+        profile=VneidProfile(
+            subject=account.sub,
+            kind="person",
+            level=level,
+            id_number=account.number,
+            full_name=record["HoVaTen"],
+            birth_date=datetime.date(int(born[:4]), int(born[4:6]), int(born[6:])),
+            gender="male" if record["GioiTinh"] == "1" else "female",
+            phone="",
+            email="",
+            address=record["NoiThuongTru"]["ChiTiet"],
+            ward_code=int(record["NoiThuongTru"]["MaXa"]),
+        )
+    )
+
+
+def test_the_vneid_demo_citizen_finds_his_history(seeded):
+    """Nguyễn Tấn An signs in with VNeID (level 2) and finds two dossiers the Long Xuyên
+    counter received for him, their scanned papers, and the signed result of the one returned."""
+    seed_demo_dossiers(count=20)
+    assert Dossier.objects.count() == 20  # his two are part of the month's count
+    user = _demo_citizen(level=2)
+
+    record = population.person(DEMO_CITIZEN.id_number)
+    assert record is not None
+    claims = vneid_sim.person_claims(DEMO_CITIZEN.id_number)
+    assert DEMO_CITIZEN.phone == "0" + claims["phone_number"].removeprefix("+84")
+    assert claims["email"] == DEMO_CITIZEN_EMAIL
+    assert f"{DEMO_CITIZEN_STREET}, phường Long Xuyên" in record["NoiThuongTru"]["ChiTiet"]
+    dossiers = list(my_dossiers(actor=user))
+    assert len(dossiers) == 2
+    marriage, certificate = dossiers  # newest first
+    for dossier in dossiers:
+        assert (dossier.applicant_type, dossier.applicant_id_number) == (1, "091200001111")
+        assert dossier.applicant_name == record["HoVaTen"] == "Nguyễn Tấn An"
+        assert f"{dossier.applicant_birth_date:%Y%m%d}" == record["NgaySinh"]
+        assert dossier.applicant_gender == "male" and record["GioiTinh"] == "1"
+        assert dossier.applicant_ward_code == 30307 == int(record["NoiThuongTru"]["MaXa"])
+        assert dossier.channel == "counter" and dossier.code and dossier.digitised
+        assert dossier.procedure.level == "commune"
+        assert dossier.receiving_agency.kind == AgencyKind.COMMUNE_SERVICE_CENTER
+        assert dossier.receiving_agency.parent.ward_code == 30307
+    assert marriage.procedure.national_code == "1.000894"
+    assert marriage.status == Status.PROCESSING and marriage.due_at is not None
+    assert marriage.form_data["groom_id_number"] == "091200001111"
+    assert certificate.procedure.national_code == "1.004873"
+    assert certificate.status == Status.RETURNED
+    assert certificate.form_data["intended_spouse_name"] == marriage.form_data["bride_full_name"]
+    # Both received in the demo month, the certificate first.
+    today = timezone.localdate()
+    assert today - datetime.timedelta(days=30) <= timezone.localtime(certificate.received_at).date()
+    assert certificate.received_at < marriage.received_at
+    assert timezone.localtime(marriage.received_at).date() < today
+
+    documents = list(my_documents(actor=user))
+    results = [d for d in documents if d.is_result]
+    assert [d.dossier_id for d in results] == [certificate.pk]
+    assert results[0].content_type == "application/pdf"
+    with results[0].file.open("rb") as stored:
+        assert stored.read(5) == b"%PDF-"
+    approved = certificate.events.get(action="approve")
+    assert approved.actor.memberships.filter(role="leader").exists()
+    scanned = [d for d in documents if d.digitised]
+    assert {d.dossier_id for d in scanned} == {marriage.pk, certificate.pk}
+    assert all(d.uploaded_by.memberships.filter(role="reception").exists() for d in scanned)
+
+    # A level-1 sign-in proves no identity: none of it shows.
+    assert not my_dossiers(actor=_demo_citizen(level=1)).exists()
 
 
 def _holds(user: User | None, agency_id: int, role: str) -> bool:

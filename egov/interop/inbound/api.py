@@ -44,6 +44,7 @@ from .errors import (
 )
 from .services import (
     SUBMIT_SERVICE,
+    Answer,
     NationalDossier,
     NationalPaper,
     TaxPayment,
@@ -325,10 +326,7 @@ def tax_payment(
         None, alias="Idempotency-Key", description="khóa lặp lại an toàn, tối đa 128 ký tự"
     ),
 ) -> HttpResponse:
-    if not idempotency_key:
-        raise RecordUncompleteError("Thiếu tiêu đề bắt buộc: Idempotency-Key.")
-    if len(idempotency_key) > 128:
-        raise DataTypeInvalidError("Idempotency-Key dài quá 128 ký tự.")
+    idempotency_key = _required_key(idempotency_key)
     answer = tax_payment_receive(
         call=call_of(request),
         account=request.auth,
@@ -341,10 +339,7 @@ def tax_payment(
             paid_at=parse_portal_time(payload.ngayNop),
         ),
     )
-    response = HttpResponse(encode(answer.body), status=answer.status, content_type=JSON_TYPE)
-    if answer.replayed:
-        response["Idempotent-Replay"] = "true"
-    return response
+    return _answered(answer)
 
 
 @api.post(
@@ -372,10 +367,7 @@ def national_dossier(
         None, alias="Idempotency-Key", description="khóa lặp lại an toàn, tối đa 128 ký tự"
     ),
 ) -> HttpResponse:
-    if not idempotency_key:
-        raise RecordUncompleteError("Thiếu tiêu đề bắt buộc: Idempotency-Key.")
-    if len(idempotency_key) > 128:
-        raise DataTypeInvalidError("Idempotency-Key dài quá 128 ký tự.")
+    idempotency_key = _required_key(idempotency_key)
     person = payload.ChuHoSo
     answer = national_dossier_receive(
         call=call_of(request),
@@ -404,6 +396,19 @@ def national_dossier(
             papers=tuple(_papers(payload.TepDinhKem)),
         ),
     )
+    return _answered(answer)
+
+
+def _required_key(idempotency_key: str | None) -> str:
+    if not idempotency_key:
+        raise RecordUncompleteError("Thiếu tiêu đề bắt buộc: Idempotency-Key.")
+    if len(idempotency_key) > 128:
+        raise DataTypeInvalidError("Idempotency-Key dài quá 128 ký tự.")
+    return idempotency_key
+
+
+def _answered(answer: Answer) -> HttpResponse:
+    """The stored or new answer of a call with an idempotency key, as the caller gets it."""
     response = HttpResponse(encode(answer.body), status=answer.status, content_type=JSON_TYPE)
     if answer.replayed:
         response["Idempotent-Replay"] = "true"
