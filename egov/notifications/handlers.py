@@ -114,8 +114,17 @@ def notice_context(event: DossierEvent, dossier: Dossier) -> dict[str, Any]:
     """What the message templates are filled with (the texts write the times themselves,
     with `notify_format`)."""
     key = dossier.code or str(dossier.reference)
-    lookup = f"{settings.MOTCUA_PUBLIC_URL.rstrip('/')}/tra-cuu/{key}/"
     own = dossier.owner_id is not None
+    site = settings.MOTCUA_PUBLIC_URL.rstrip("/")
+    # The public look-up answers a dossier's code only (a reference is its owner's): before
+    # the code, the owner follows it on their own page, anyone else on the portal.
+    lookup = (
+        f"{site}/tra-cuu/{dossier.code}/"
+        if dossier.code
+        else _link("portal:my_dossier", key, f"{site}/")
+        if own
+        else f"{site}/"
+    )
     context: dict[str, Any] = {
         "name": dossier.applicant_name,
         "you": "quý tổ chức" if dossier.applicant_type in _ORGANISATION_TYPES else "ông/bà",
