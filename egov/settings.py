@@ -232,11 +232,10 @@ MOTCUA_PUBLIC_URL = env.str("MOTCUA_PUBLIC_URL", default="http://127.0.0.1:8000"
 MOTCUA_ONLINE_INTAKE_SLA_HOURS = env.int("MOTCUA_ONLINE_INTAKE_SLA_HOURS", default=8)
 # Uploads: the largest file accepted, in megabytes; the first handler stops a larger one early.
 MOTCUA_UPLOAD_MAX_MB = env.int("MOTCUA_UPLOAD_MAX_MB", default=20)
-# A dossier from the national portal carries its papers in its JSON body (base64): the body
-# may hold a few files of the size above. Forms with uploads are not counted here.
-DATA_UPLOAD_MAX_MEMORY_SIZE = (
-    env.int("MOTCUA_REQUEST_BODY_MAX_MB", default=4 * MOTCUA_UPLOAD_MAX_MB) * 1024 * 1024
-)
+# Bodies other than uploaded files (forms, JSON). A dossier from the national portal carries
+# its papers in its JSON body (base64); 10 MB holds a few scanned pages and keeps any page's
+# anonymous POST from filling the memory (Django's default is 2.5 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MOTCUA_REQUEST_BODY_MAX_MB", default=10) * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
     "egov.core.files.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -318,7 +318,8 @@ def _profile(claims: dict[str, Any]) -> VneidProfile:
         except ValueError:
             birth_date = None
     gender = claims.get("gender") if claims.get("gender") in Gender.values else ""
-    id_number = _text(claims, "personal_id", 12)
+    # Not cut to 12: a longer number is refused below, never shortened into someone else's.
+    id_number = _text(claims, "personal_id", 64)
     full_name = _text(claims, "name", 200)
     if not full_name or personal_id_problem(
         id_number, date_of_birth=birth_date, gender=str(gender)

@@ -23,7 +23,11 @@ def eform_fields(schema: dict[str, Any]) -> dict[str, forms.Field]:
                 label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
             )
         elif kind == "number":
-            made = forms.DecimalField(label=label, required=required)
+            # A number a form can mean (up to a hundred thousand billion): no exponent
+            # notation that turns into thousands of digits.
+            made = forms.DecimalField(
+                label=label, required=required, max_digits=18, decimal_places=4
+            )
         elif kind == "select":
             made = forms.ChoiceField(
                 label=label, required=required, choices=[("", "—"), *field.get("choices", [])]

@@ -230,7 +230,7 @@ def _prefill(request: HttpRequest, draft: DossierDraft) -> tuple[dict[str, Any],
 def _page_applicant(request: HttpRequest, draft: DossierDraft) -> dict[str, Any]:
     identity = _identity(request)
     initial, note = _prefill(request, draft)
-    form = ApplicantForm(request.POST or None, initial=initial)
+    form = ApplicantForm(request.POST if request.method == "POST" else None, initial=initial)
     cast(forms.ChoiceField, form.fields["ward_code"]).choices = [
         ("", "— Chọn xã, phường —"),
         *_communes(),
@@ -250,7 +250,9 @@ def _page_applicant(request: HttpRequest, draft: DossierDraft) -> dict[str, Any]
 
 def _page_eform(request: HttpRequest, draft: DossierDraft) -> dict[str, Any]:
     schema = draft.procedure.form_schema
-    form = forms.Form(request.POST or None, initial=_eform_initial(draft))
+    form = forms.Form(
+        request.POST if request.method == "POST" else None, initial=_eform_initial(draft)
+    )
     form.fields.update(eform_fields(schema))
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():

@@ -521,18 +521,18 @@ def test_downloading_an_online_result_returns_it_once(browser_of, submitted, peo
     assert "Đã trả kết quả" in html(page(client, "my_dossier", dossier))
 
 
-def test_my_documents_hands_a_result_not_yet_returned_to_its_dossier(
+def test_an_electronic_result_not_yet_downloaded_is_not_in_my_documents(
     browser_of, submitted, people, citizen
 ):
+    """Reusing it would hand the result over without recording its return: it is listed
+    once the applicant has downloaded it from the dossier's page."""
     dossier = result_ready(submitted, people)
     client = browser_of(citizen)
     listed = html(client.get(reverse("portal:my_documents")))
-    assert "Giay-khai-sinh.pdf" in listed and "Kết quả giải quyết" in listed
+    assert "Giay-khai-sinh.pdf" not in listed
     assert "Bạn tự tải lên" in listed
     result = result_of(dossier)
-    response = client.get(reverse("portal:my_document", args=[result.uuid]))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("portal:my_download", args=[key(dossier), result.uuid])
+    assert client.get(reverse("portal:my_document", args=[result.uuid])).status_code == 404
     dossier.refresh_from_db()
     assert dossier.status == "result_ready"
 

@@ -196,3 +196,83 @@ def test_a_draft_is_deleted_with_its_files(
     import os
 
     assert not os.path.exists(stored)
+
+
+def _ready_to_submit(client: Client) -> DossierDraft:
+    draft = _start(client)
+    client.post(
+        _page(draft, "nguoi-nop"),
+        {"phone": "0912345678", "ward_code": "30307", "street": "12 Trần Hưng Đạo"},
+    )
+    client.post(_page(draft, "to-khai"), {})
+    _upload(client, draft, "TP01")
+    _upload(client, draft, "TP02")
+    client.post(_page(draft, "giay-to"), {"intent": "continue"})
+    client.post(_page(draft, "nhan-ket-qua"), {"agency_code": CENTER, "return_method": "online"})
+    return draft
+
+
+def test_a_second_click_on_submit_makes_no_second_dossier(signed_in: Client) -> None:
+    draft = _ready_to_submit(signed_in)
+    # Resuming a finished draft opens its check page: every page is answered.
+    assert signed_in.get(reverse("portal:draft", args=[draft.uuid]))["Location"] == _page(
+        draft, "kiem-tra"
+    )
+    first = signed_in.post(_page(draft, "kiem-tra"))
+    again = signed_in.post(_page(draft, "kiem-tra"))
+    assert first.status_code == 302 and again.status_code == 404
+    assert Dossier.objects.count() == 1
+
+
+def test_hidden_characters_and_huge_numbers_are_refused_with_a_message(
+    signed_in: Client,
+) -> None:
+    draft = _start(signed_in)
+    signed_in.post(
+        _page(draft, "nguoi-nop"),
+        {"phone": "0912345678", "ward_code": "30307", "street": "12\x07\x1b[31m A\u202e"},
+    )
+    signed_in.post(_page(draft, "to-khai"), {})
+    _upload(signed_in, draft, "TP01")
+    _upload(signed_in, draft, "TP02")
+    signed_in.post(_page(draft, "giay-to"), {"intent": "continue"})
+    signed_in.post(_page(draft, "nhan-ket-qua"), {"agency_code": CENTER, "return_method": "online"})
+    refused = signed_in.post(_page(draft, "kiem-tra"))
+    assert refused.status_code == 422
+    assert "ký tự điều khiển" in refused.content.decode()
+    assert not Dossier.objects.exists() and DossierDraft.objects.exists()
+
+
+def test_a_number_past_any_meaning_is_refused_not_a_crash(procedures: None) -> None:
+    from django import forms
+
+    from egov.catalog.forms import eform_fields
+
+    form = forms.Form({"f_copies": "1e5000"})
+    form.fields.update(eform_fields({"fields": [{"name": "copies", "type": "number"}]}))
+    assert not form.is_valid() and "f_copies" in form.errors
+
+
+def test_an_abandoned_draft_is_deleted_with_its_files(
+    signed_in: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    import datetime
+    import os
+
+    from django.utils import timezone
+
+    from egov.dossiers.services.drafts import drafts_expire
+
+    old = _start(signed_in)
+    _upload(signed_in, old, "TP01")
+    stored = DraftPaper.objects.get().file.path
+    from egov.dossiers.services.drafts import draft_start
+
+    fresh = draft_start(actor=old.owner, procedure_code="1.001193")
+    DossierDraft.objects.filter(pk=old.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert drafts_expire(now=timezone.now()) == 1
+    assert list(DossierDraft.objects.all()) == [fresh]
+    assert not os.path.exists(stored)

@@ -32,7 +32,11 @@ def my_documents(*, actor: Actor) -> QuerySet[DossierDocument]:
     they uploaded themselves. A copy made by an earlier reuse is not listed twice."""
     if not actor.is_authenticated or policies.is_staff(actor):
         return DossierDocument.objects.none()
-    decided = Q(dossier__status__in=[Status.RESULT_READY, Status.RETURNED])
+    # An electronic result is handed over by its download on the dossier's page (which
+    # records the return); only then, or for a result handed over another way, is it here.
+    decided = Q(dossier__status=Status.RETURNED) | (
+        Q(dossier__status=Status.RESULT_READY) & ~Q(dossier__return_method=ReturnMethod.ONLINE)
+    )
     return (
         DossierDocument.objects.filter(
             dossier__in=Dossier.objects.filter(policies.applicant_q(actor)),

@@ -4,7 +4,7 @@ and submits when everything is there (`draft_submit` → `online.dossier_submit_
 A draft is its owner's alone (others get "not found"). Its papers are checked when uploaded
 and stored under random names; on submission they become the dossier's papers and the draft
 is deleted. Limits keep one account from filling the disk: `MAX_DRAFTS` open drafts,
-`MAX_PAPERS` files in one."""
+`MAX_PAPERS` files in one, `MAX_DRAFT_BYTES` in all its drafts together."""
 
 import datetime
 import uuid
@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from egov.accounts.selectors import citizen_identity
@@ -24,13 +25,17 @@ from egov.core.files import check_upload
 from .. import policies
 from ..errors import DossierNotFoundError, DossierRuleError
 from ..models import ApplicantType, Dossier, DossierDraft, DraftPaper
+from .documents import _remove_stored
 from .intake import Applicant
-from .online import OnlinePaper, dossier_submit_online
+from .online import OnlinePaper, _checked_papers, _reused_documents, _submit_checked
 
-MAX_DRAFTS = 20
+MAX_DRAFTS = 10
 MAX_PAPERS = 30
+MAX_DRAFT_BYTES = 200 * 1024 * 1024
 # What a draft keeps; anything else a page sends is dropped.
-_DATA_KEYS = frozenset({"applicant", "form_data", "agency_code", "return_method", "reuse"})
+_DATA_KEYS = frozenset(
+    {"applicant", "form_data", "agency_code", "return_method", "reuse", "papers_done"}
+)
 _APPLICANT_KEYS = frozenset(
     {"full_name", "id_number", "birth_date", "gender", "phone", "email", "ward_code", "street"}
 )
@@ -76,8 +81,9 @@ def draft_start(*, actor: User, procedure_code: str) -> DossierDraft:
 @transaction.atomic(durable=True)
 def draft_save(*, actor: User, draft_uuid: str, changes: dict[str, Any]) -> DossierDraft:
     """Keep what one page answered; the checks that matter run again on submission."""
-    draft = draft_get(actor=actor, draft_uuid=draft_uuid)
-    DossierDraft.objects.select_for_update().filter(pk=draft.pk).first()
+    found = draft_get(actor=actor, draft_uuid=draft_uuid)
+    # Read under the lock: two tabs saving two pages keep both pages' answers.
+    draft = DossierDraft.objects.select_for_update().get(pk=found.pk)
     data = dict(draft.data)
     for key, value in changes.items():
         if key not in _DATA_KEYS:
@@ -109,6 +115,13 @@ def draft_add_paper(
             if draft.papers.count() >= MAX_PAPERS:
                 raise DossierRuleError(
                     f"Một hồ sơ có tối đa {MAX_PAPERS} tệp.", code="too_many_papers"
+                )
+            held = DraftPaper.objects.filter(draft__owner=actor).aggregate(total=Sum("size"))
+            if (held["total"] or 0) + checked.size > MAX_DRAFT_BYTES:
+                raise DossierRuleError(
+                    "Các hồ sơ nháp của bạn đã dùng hết dung lượng cho phép. Hãy nộp hoặc xóa "
+                    "bớt hồ sơ nháp trước.",
+                    code="drafts_full",
                 )
             paper = DraftPaper(
                 draft=draft,
@@ -216,7 +229,9 @@ def draft_applicant(*, actor: User, draft: DossierDraft) -> Applicant:
 
 
 def draft_submit(*, actor: User, draft_uuid: str) -> Dossier:
-    """Submit the draft as an online dossier; the draft is gone once the dossier exists."""
+    """Submit the draft as an online dossier. The draft is locked, becomes the dossier and
+    is deleted in one transaction: a second click, another tab or a crash between the two
+    never makes a second dossier (the second submission finds no draft)."""
     _require_citizen(actor)
     draft = draft_get(actor=actor, draft_uuid=draft_uuid)
     identity = citizen_identity(actor)
@@ -228,26 +243,57 @@ def draft_submit(*, actor: User, draft_uuid: str) -> Dossier:
     ]
     papers = list(draft.papers.all())
     streams = [paper.file.open("rb") for paper in papers]
+    stored: list[str] = []
     try:
-        dossier = dossier_submit_online(
-            actor=actor,
-            procedure_code=draft.procedure.national_code,
-            applicant=draft_applicant(actor=actor, draft=draft),
-            return_method=str(data.get("return_method", "")),
-            agency_code=str(data.get("agency_code", "")),
-            form_data=dict(data.get("form_data") or {}),
-            papers=[
+        checked = _checked_papers(
+            [
                 OnlinePaper(
                     component=paper.component, stream=stream, name=paper.name, size=paper.size
                 )
                 for paper, stream in zip(papers, streams, strict=True)
-            ],
-            reuse=reuse,
-            vneid_verified=identity is not None and identity.level >= 2,
+            ]
         )
+        reused = _reused_documents(actor, reuse)
+        with transaction.atomic(durable=True):
+            locked = DossierDraft.objects.select_for_update().filter(pk=draft.pk).first()
+            if locked is None:
+                raise DossierNotFoundError
+            dossier = _submit_checked(
+                actor=actor,
+                procedure_code=draft.procedure.national_code,
+                applicant=draft_applicant(actor=actor, draft=locked),
+                return_method=str(data.get("return_method", "")),
+                agency_code=str(data.get("agency_code", "")),
+                form_data=dict(data.get("form_data") or {}),
+                checked=checked,
+                reused=reused,
+                submitter=None,
+                vneid_verified=identity is not None and identity.level >= 2,
+                national_reference="",
+                stored=stored,
+            )
+            _delete(locked)
+            return dossier
+    except BaseException:
+        _remove_stored(stored)
+        raise
     finally:
         for stream in streams:
             stream.close()
-    with transaction.atomic(durable=True):
-        _delete(draft)
-    return dossier
+
+
+DRAFT_DAYS = 30
+
+
+def drafts_expire(*, now: datetime.datetime, days: int = DRAFT_DAYS) -> int:
+    """Delete the drafts nobody touched for `days` days, and their files: an abandoned
+    draft must not keep a person's papers, nor the disk, for ever. Returns how many."""
+    expired = 0
+    cutoff = now - datetime.timedelta(days=days)
+    for pk in DossierDraft.objects.filter(updated_at__lt=cutoff).values_list("pk", flat=True):
+        with transaction.atomic(durable=True):
+            draft = DossierDraft.objects.select_for_update().filter(pk=pk).first()
+            if draft is not None and draft.updated_at < cutoff:
+                _delete(draft)
+                expired += 1
+    return expired

@@ -1,6 +1,7 @@
 """New dossiers: checked, placed at a desk, received there at once or left for the desk."""
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -63,8 +64,26 @@ class Submitter:
     phone: str = ""
 
 
+# Typed text that would travel to the forms, the national portal and SMS as it is: control
+# and format characters (bell, escape, right-to-left overrides) hide or reorder what is shown.
+_TEXT_FIELDS = {
+    "name": "applicant.full_name",
+    "representative": "applicant.representative",
+    "street": "applicant.street",
+    "email": "applicant.email",
+}
+
+
+def _hidden_characters(text: str) -> bool:
+    return any(unicodedata.category(char) in ("Cc", "Cf") for char in text)
+
+
 def _applicant_problems(applicant: Applicant) -> dict[str, str]:
-    problems: dict[str, str] = {}
+    problems: dict[str, str] = {
+        field: "Có ký tự điều khiển hoặc ký tự ẩn; hãy gõ lại."
+        for attribute, field in _TEXT_FIELDS.items()
+        if _hidden_characters(str(getattr(applicant, attribute) or ""))
+    }
     if applicant.type not in ApplicantType.values:
         problems["applicant.type"] = "Loại người nộp phải là 1, 2, 3 hoặc 4."
     if not applicant.name.strip():

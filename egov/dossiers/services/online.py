@@ -158,59 +158,20 @@ def dossier_submit_online(
     stored: list[str] = []
     try:
         with transaction.atomic(durable=True):
-            dossier = _create_dossier(
+            return _submit_checked(
                 actor=actor,
                 procedure_code=procedure_code,
-                channel=Channel.ONLINE,
                 applicant=applicant,
                 return_method=return_method,
-                form_data=form_data,
                 agency_code=agency_code,
+                form_data=form_data,
+                checked=checked,
+                reused=reused,
                 submitter=submitter,
-                receive=False,
                 vneid_verified=vneid_verified,
                 national_reference=national_reference,
+                stored=stored,
             )
-            known = {d["code"] for d in dossier.procedure_revision.content.get("documents", [])}
-            if actor is not None:
-                _check_components(dossier, known, {p.component for p, _ in checked}, reused)
-            now = timezone.now()
-            for paper, result in checked:
-                document = DossierDocument(
-                    dossier=dossier,
-                    component=paper.component if paper.component in known else "",
-                    name=result.name,
-                    content_type=result.content_type,
-                    size=result.size,
-                    sha256=result.sha256,
-                    uploaded_by=actor,
-                    uploaded_at=now,
-                )
-                document.file.save(result.name, File(paper.stream), save=False)
-                stored.append(document.file.name)
-                document.save()
-                _paper_event(dossier, actor, document, now)
-            for component, source in reused:
-                document = DossierDocument(
-                    dossier=dossier,
-                    component=component,
-                    name=source.name,
-                    content_type=source.content_type,
-                    size=source.size,
-                    sha256=source.sha256,
-                    reused_from=source,
-                    uploaded_by=actor,
-                    uploaded_at=now,
-                )
-                # A copy of its own: the earlier dossier's file is never shared or moved.
-                with source.file.open("rb") as original:
-                    document.file.save(source.name, File(original), save=False)
-                stored.append(document.file.name)
-                document.save()
-                _paper_event(dossier, actor, document, now)
-            dossier.reused = bool(reused)
-            dossier.save(update_fields=["reused", "event_seq", "event_head"])
-            return dossier
     except IntegrityError:
         _remove_stored(stored)
         # Two deliveries of one national dossier at once: the other one won.
@@ -221,6 +182,78 @@ def dossier_submit_online(
     except BaseException:
         _remove_stored(stored)
         raise
+
+
+def _submit_checked(
+    *,
+    actor: User | None,
+    procedure_code: str,
+    applicant: Applicant,
+    return_method: str,
+    agency_code: str,
+    form_data: dict[str, Any] | None,
+    checked: list[tuple[OnlinePaper, CheckedFile]],
+    reused: list[tuple[str, DossierDocument]],
+    submitter: Submitter | None,
+    vneid_verified: bool,
+    national_reference: str,
+    stored: list[str],
+) -> Dossier:
+    """The dossier and its papers, in the caller's transaction; `stored` collects the files
+    written, for the caller to remove if its transaction fails."""
+    dossier = _create_dossier(
+        actor=actor,
+        procedure_code=procedure_code,
+        channel=Channel.ONLINE,
+        applicant=applicant,
+        return_method=return_method,
+        form_data=form_data,
+        agency_code=agency_code,
+        submitter=submitter,
+        receive=False,
+        vneid_verified=vneid_verified,
+        national_reference=national_reference,
+    )
+    known = {d["code"] for d in dossier.procedure_revision.content.get("documents", [])}
+    if actor is not None:
+        _check_components(dossier, known, {p.component for p, _ in checked}, reused)
+    now = timezone.now()
+    for paper, result in checked:
+        document = DossierDocument(
+            dossier=dossier,
+            component=paper.component if paper.component in known else "",
+            name=result.name,
+            content_type=result.content_type,
+            size=result.size,
+            sha256=result.sha256,
+            uploaded_by=actor,
+            uploaded_at=now,
+        )
+        document.file.save(result.name, File(paper.stream), save=False)
+        stored.append(document.file.name)
+        document.save()
+        _paper_event(dossier, actor, document, now)
+    for component, source in reused:
+        document = DossierDocument(
+            dossier=dossier,
+            component=component,
+            name=source.name,
+            content_type=source.content_type,
+            size=source.size,
+            sha256=source.sha256,
+            reused_from=source,
+            uploaded_by=actor,
+            uploaded_at=now,
+        )
+        # A copy of its own: the earlier dossier's file is never shared or moved.
+        with source.file.open("rb") as original:
+            document.file.save(source.name, File(original), save=False)
+        stored.append(document.file.name)
+        document.save()
+        _paper_event(dossier, actor, document, now)
+    dossier.reused = bool(reused)
+    dossier.save(update_fields=["reused", "event_seq", "event_head"])
+    return dossier
 
 
 def _paper_event(dossier: Dossier, actor: User | None, document: DossierDocument, at: Any) -> None:
