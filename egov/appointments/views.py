@@ -183,7 +183,7 @@ def start(request: HttpRequest) -> HttpResponse:
         try:
             procedure = selectors.procedure_for_booking(national_code=code)
         except AppointmentRuleError:
-            pass
+            pass  # an unknown or closed procedure: the person chooses on the first page
         else:
             draft = _draft(request)
             draft["procedure"] = procedure.national_code

@@ -231,21 +231,7 @@ def tax_payment_receive(
             "TrangThaiHoSo": NATIONAL_CODE[Status(dossier.status)],
         },
     )
-    with transaction.atomic(durable=True):
-        try:
-            with transaction.atomic():
-                InboundReplay.objects.create(
-                    account=account,
-                    key=key,
-                    request_digest=request_digest,
-                    status_code=answer.status,
-                    response=answer.body,
-                )
-        except IntegrityError:
-            answer = _replayed(InboundReplay.objects.get(account=account, key=key), request_digest)
-        call_log(call=call, status=answer.status, response=encode(answer.body), code="0")
-    call.logged = True
-    return answer
+    return _stored(call=call, account=account, key=key, digest=request_digest, answer=answer)
 
 
 def _refused(
@@ -268,6 +254,28 @@ def _refused(
             outcome=outcome,
         )
         alert(row)
+    call.logged = True
+    return answer
+
+
+def _stored(
+    *, call: InboundCall, account: ConnectionAccount, key: str, digest: str, answer: Answer
+) -> Answer:
+    """Keep a successful call's answer for its idempotency key, and log the call; a call
+    with the same key that won meanwhile answers with what it stored."""
+    with transaction.atomic(durable=True):
+        try:
+            with transaction.atomic():
+                InboundReplay.objects.create(
+                    account=account,
+                    key=key,
+                    request_digest=digest,
+                    status_code=answer.status,
+                    response=answer.body,
+                )
+        except IntegrityError:
+            answer = _replayed(InboundReplay.objects.get(account=account, key=key), digest)
+        call_log(call=call, status=answer.status, response=encode(answer.body), code="0")
     call.logged = True
     return answer
 
@@ -507,21 +515,7 @@ def national_dossier_receive(
             "TrangThaiHoSo": NATIONAL_CODE[Status(dossier.status)],
         },
     )
-    with transaction.atomic(durable=True):
-        try:
-            with transaction.atomic():
-                InboundReplay.objects.create(
-                    account=account,
-                    key=key,
-                    request_digest=request_digest,
-                    status_code=answer.status,
-                    response=answer.body,
-                )
-        except IntegrityError:
-            answer = _replayed(InboundReplay.objects.get(account=account, key=key), request_digest)
-        call_log(call=call, status=answer.status, response=encode(answer.body), code="0")
-    call.logged = True
-    return answer
+    return _stored(call=call, account=account, key=key, digest=request_digest, answer=answer)
 
 
 # ----------------------------------------------------------------------------- accounts
