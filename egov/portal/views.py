@@ -18,7 +18,10 @@ from egov.catalog.selectors import (
 from egov.core.http import HtmxHttpRequest
 from egov.core.ratelimit import allow
 from egov.dossiers.errors import DossierNotFoundError
-from egov.dossiers.selectors import dossier_public_get
+from egov.dossiers.models import Dossier
+from egov.dossiers.selectors import dossier_public_get, open_supplement_of
+from egov.dossiers.selectors.citizen import next_step, public_steps
+from egov.interop.models import TaxNotice
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
@@ -79,10 +82,30 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
             status = 429
         else:
             try:
-                context["dossier"] = dossier_public_get(code=code)
+                dossier = dossier_public_get(code=code)
             except DossierNotFoundError:
                 context["error"] = (
                     "Không tìm thấy hồ sơ có mã này. Hãy kiểm tra lại mã trên giấy hẹn."
                 )
                 status = 404
+            else:
+                context.update(_public_progress(dossier))
     return render(request, "portal/lookup.html", context, status=status)
+
+
+def _public_progress(dossier: Dossier) -> dict[str, object]:
+    """What the look-up shows besides the status: what is expected of the applicant now (the
+    papers asked for, the amount of an obligation) and the steps with their times. Nothing
+    that names a person."""
+    supplement = open_supplement_of(dossier) if dossier.status == "supplement_requested" else None
+    notice = (
+        TaxNotice.objects.filter(dossier=dossier).first()
+        if dossier.status == "awaiting_obligation"
+        else None
+    )
+    return {
+        "dossier": dossier,
+        "next": next_step(dossier=dossier, supplement=supplement),
+        "notice": notice,
+        "steps": public_steps(dossier=dossier),
+    }

@@ -52,3 +52,40 @@ def test_staff_member_signs_in(live_server, staff, page):
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.get_by_role("button", name="Đăng xuất").wait_for()
+
+
+def test_anyone_with_the_code_sees_what_is_asked_and_the_steps(
+    live_server, procedures, people, page
+):
+    """Issue 11 point 8: the look-up the slip's QR code opens, on a phone, typed in lower
+    case: the status, what the applicant must bring now, the steps with their times."""
+    from egov.dossiers.services import dossier_create
+    from tests.dossiers.conftest import CITIZEN, act
+
+    dossier = dossier_create(
+        actor=people["desk"],
+        procedure_code="1.001193",
+        channel="counter",
+        applicant=CITIZEN,
+        return_method="counter",
+    )
+    act(dossier, "transfer", people["desk"])
+    act(
+        dossier,
+        "request_supplement",
+        people["specialist"],
+        note="Ảnh giấy chứng sinh bị mờ.",
+        items=["Giấy chứng sinh bản rõ nét"],
+    )
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(live_server.url + "/tra-cuu/")
+    page.get_by_label("Mã hồ sơ (in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả)").fill(
+        dossier.code.lower()
+    )
+    page.get_by_role("button", name="Tra cứu").click()
+    page.get_by_role("heading", name="Việc cần làm bây giờ").wait_for()
+    assert page.get_by_text("Giấy chứng sinh bản rõ nét").is_visible()
+    assert page.get_by_role("heading", name="Các bước xử lý").is_visible()
+    assert "Tuyết" not in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert_accessible(page)

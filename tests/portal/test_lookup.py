@@ -47,3 +47,30 @@ def test_look_ups_are_rate_limited(client, code):
         client.get(reverse("portal:lookup_code", args=[code])).status_code for _ in range(40)
     }
     assert 429 in statuses
+
+
+def test_the_code_is_found_in_any_letter_case(client, code):
+    response = client.get(reverse("portal:lookup"), {"ma": f"  {code.lower()} "})
+    assert response.status_code == 200 and "Được tiếp nhận" in response.content.decode()
+
+
+def test_what_is_asked_now_and_the_steps_without_any_person(client, people, code):
+    from egov.dossiers.models import Dossier
+    from tests.dossiers.conftest import act
+
+    dossier = Dossier.objects.get(code=code)
+    act(dossier, "transfer", people["desk"])
+    act(
+        dossier,
+        "request_supplement",
+        people["specialist"],
+        note="Ảnh giấy chứng sinh bị mờ.",
+        items=["Giấy chứng sinh bản rõ nét"],
+    )
+    html = client.get(reverse("portal:lookup_code", args=[code])).content.decode()
+    assert "Việc cần làm bây giờ" in html and "Giấy chứng sinh bản rõ nét" in html
+    assert "Tiếp nhận hồ sơ" in html and "Thẩm định hồ sơ" in html
+    assert "xong 08:00 16/11/2026" in html
+    # Steps say where and when, never who.
+    for person in ("tiepnhan", "chuyenvien", "Tuyết", "089301000123"):
+        assert person not in html

@@ -354,8 +354,13 @@ def document_get(*, actor: Actor, key: str, document_uuid: str) -> DossierDocume
 
 def dossier_public_get(*, code: str) -> Dossier:
     """What anyone holding a dossier's code may look up. By its code only: the provisional
-    reference of an online dossier is its owner's, not the public's."""
-    dossier = Dossier.objects.select_related("procedure").filter(code=code).first()
+    reference of an online dossier is its owner's, not the public's. In any letter case, as
+    people type it ("h01" for "H01")."""
+    dossier = (
+        Dossier.objects.select_related("procedure", "receiving_agency")
+        .filter(code=code.strip().upper())
+        .first()
+    )
     if dossier is None:
         raise DossierNotFoundError
     return dossier

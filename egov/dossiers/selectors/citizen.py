@@ -167,3 +167,30 @@ def next_step(*, dossier: Dossier, supplement: SupplementRequest | None) -> Next
     if status in FINAL:
         return NextStep("Hồ sơ đã kết thúc.")
     return NextStep("")
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    """A step of the process as anyone holding the code may see it: what, where, when, and
+    whether it kept its time; never who."""
+
+    name: str
+    agency: str
+    started_at: datetime.datetime
+    finished_at: datetime.datetime | None
+    due_at: datetime.datetime
+    outcome: str
+
+
+def public_steps(*, dossier: Dossier) -> list[PublicStep]:
+    return [
+        PublicStep(
+            name=task.name,
+            agency=task.agency.name,
+            started_at=task.started_at,
+            finished_at=task.finished_at,
+            due_at=task.due_at,
+            outcome=task.get_outcome_display() if task.outcome else "",
+        )
+        for task in dossier.tasks.select_related("agency").order_by("started_at", "pk")
+    ]
