@@ -13,10 +13,12 @@ class NotificationsConfig(AppConfig):
         # what it does for them. Each registration is idempotent (ready() may run again).
         from egov.interop.services import alerts
 
+        from . import handover
         from .delivery import routes_register
         from .handlers import register_handlers
         from .services import staff_alert
 
         register_handlers()
+        handover.register_handlers()
         routes_register()
         alerts.alert_sender_register(staff_alert)
