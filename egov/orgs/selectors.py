@@ -7,7 +7,14 @@ from django.db.models import QuerySet
 from egov.core import workcal
 
 from .errors import UnknownAgencyError
-from .models import Agency, CalendarEntry, CalendarEntryKind, Membership
+from .models import (
+    SERVICE_CENTER_KINDS,
+    Agency,
+    AgencyKind,
+    CalendarEntry,
+    CalendarEntryKind,
+    Membership,
+)
 
 
 def agency_get(*, code: str) -> Agency:
@@ -50,3 +57,33 @@ def working_calendar() -> workcal.WorkingCalendar:
         extra_days_off=days_off,
         extra_working_days=working_days,
     )
+
+
+def service_desks() -> QuerySet[Agency]:
+    """The province's one-stop desks in force, the provincial centre first."""
+    return Agency.objects.filter(kind__in=SERVICE_CENTER_KINDS, valid_to__isnull=True).order_by(
+        "kind", "name"
+    )
+
+
+def communes() -> QuerySet[Agency]:
+    """The communes' People's Committees in force, with their ward codes, by name."""
+    return Agency.objects.filter(
+        kind=AgencyKind.COMMUNE_COMMITTEE, valid_to__isnull=True, ward_code__isnull=False
+    ).order_by("name")
+
+
+def nearest_desk(*, ward_code: int | None, commune_procedure: bool) -> str:
+    """The desk (QCVN 102 code) to suggest when none was chosen: for a commune procedure, the
+    service center of the applicant's commune, where the committee that decides it sits;
+    otherwise (or with no such commune) the province's service center; "" if neither exists.
+    Any desk may still receive (intake regardless of administrative boundary)."""
+    current = Agency.objects.filter(valid_to__isnull=True).order_by("code")
+    if commune_procedure and ward_code is not None:
+        commune_desk = current.filter(
+            kind=AgencyKind.COMMUNE_SERVICE_CENTER, ward_code=ward_code
+        ).first()
+        if commune_desk is not None:
+            return commune_desk.code
+    province_desk = current.filter(kind=AgencyKind.PROVINCE_SERVICE_CENTER).first()
+    return province_desk.code if province_desk is not None else ""

@@ -36,8 +36,8 @@ from egov.dossiers.models import DossierDraft, ReturnMethod
 from egov.dossiers.selectors.citizen import my_documents
 from egov.dossiers.services import drafts
 from egov.interop.services.population import person_self_lookup
-from egov.orgs.models import SERVICE_CENTER_KINDS, Agency, AgencyKind
 from egov.orgs.policies import is_staff_member
+from egov.orgs.selectors import communes, nearest_desk, service_desks
 
 PAGES = ["nguoi-nop", "to-khai", "giay-to", "nhan-ket-qua", "kiem-tra"]
 TITLES = {
@@ -193,10 +193,9 @@ class ApplicantForm(forms.Form):
 
 
 def _communes() -> list[tuple[int, str]]:
-    rows = Agency.objects.filter(
-        kind=AgencyKind.COMMUNE_COMMITTEE, valid_to__isnull=True, ward_code__isnull=False
-    ).order_by("name")
-    return [(int(row.ward_code or 0), row.name.removeprefix("Ủy ban nhân dân ")) for row in rows]
+    return [
+        (int(row.ward_code or 0), row.name.removeprefix("Ủy ban nhân dân ")) for row in communes()
+    ]
 
 
 def _prefill(request: HttpRequest, draft: DossierDraft) -> tuple[dict[str, Any], str]:
@@ -368,26 +367,15 @@ class DeliveryForm(forms.Form):
 
 
 def _desks() -> list[tuple[str, str]]:
-    rows = Agency.objects.filter(kind__in=SERVICE_CENTER_KINDS, valid_to__isnull=True).order_by(
-        "kind", "name"
-    )
-    return [(row.code, row.name) for row in rows]
+    return [(row.code, row.name) for row in service_desks()]
 
 
 def _default_desk(draft: DossierDraft) -> str:
-    """The applicant's own commune's desk for a commune procedure, else the province's
-    centre; any desk may be chosen (intake regardless of administrative boundary)."""
-    ward = (draft.data.get("applicant") or {}).get("ward_code")
-    if draft.procedure.competent_agency is None and ward:
-        desk = Agency.objects.filter(
-            kind=AgencyKind.COMMUNE_SERVICE_CENTER, ward_code=ward, valid_to__isnull=True
-        ).first()
-        if desk is not None:
-            return desk.code
-    centre = Agency.objects.filter(
-        kind=AgencyKind.PROVINCE_SERVICE_CENTER, valid_to__isnull=True
-    ).first()
-    return centre.code if centre else ""
+    ward = str((draft.data.get("applicant") or {}).get("ward_code") or "")
+    return nearest_desk(
+        ward_code=int(ward) if ward.isdigit() else None,
+        commune_procedure=draft.procedure.competent_agency is None,
+    )
 
 
 def _page_delivery(request: HttpRequest, draft: DossierDraft) -> dict[str, Any]:
@@ -448,7 +436,7 @@ def _page_check(request: HttpRequest, draft: DossierDraft) -> dict[str, Any]:
             "reused": list(my_documents(actor=actor).filter(uuid__in=list(reused_ids)))
             if reused_ids
             else [],
-            "desk": Agency.objects.filter(code=data.get("agency_code", "")).first(),
+            "desk": service_desks().filter(code=data.get("agency_code", "")).first(),
             "return_label": dict(ReturnMethod.choices).get(data.get("return_method", ""), ""),
             "fees": list(draft.procedure.fees.all()),
         }

@@ -2,7 +2,7 @@
 a dossier from the national portal is received when the portal names no desk."""
 
 from egov.catalog.models import Procedure
-from egov.orgs.models import Agency, AgencyKind
+from egov.orgs.selectors import nearest_desk
 
 from ..models import ConnectionAccount, Direction, SystemService
 
@@ -50,12 +50,4 @@ def national_intake_desk(*, procedure_code: str, ward_code: int | None) -> str:
         .exclude(competent_agency_kind="")
         .exists()
     )
-    current = Agency.objects.filter(valid_to__isnull=True).order_by("code")
-    if commune_procedure and ward_code is not None:
-        commune_desk = current.filter(
-            kind=AgencyKind.COMMUNE_SERVICE_CENTER, ward_code=ward_code
-        ).first()
-        if commune_desk is not None:
-            return commune_desk.code
-    province_desk = current.filter(kind=AgencyKind.PROVINCE_SERVICE_CENTER).first()
-    return province_desk.code if province_desk is not None else ""
+    return nearest_desk(ward_code=ward_code, commune_procedure=commune_procedure)
