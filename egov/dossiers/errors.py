@@ -27,3 +27,9 @@ class DossierCodeExhaustedError(DomainError):
             f"Cơ quan {agency_code} đã cấp đủ 9999 mã hồ sơ trong ngày; không thể cấp thêm.",
             code="dossier_code_exhausted",
         )
+
+
+class IntakePapersError(DossierRuleError):
+    """The papers handed in at the counter do not allow this intake (HTTP 422): a mandatory
+    component neither scanned nor checked in the original, or a component the procedure
+    does not have. `fields` names each one as "documents.<component code>"."""

@@ -42,6 +42,14 @@ class ApplicantType(models.IntegerChoices):
     OTHER_ORGANISATION = 4, "Tổ chức khác"
 
 
+class PaperReceipt(models.TextChoices):
+    """How the desk took in a paper it lists on Mẫu 01 (`Dossier.received_papers`,
+    "received_as"): scanned at the counter, or its original checked there by the officer."""
+
+    SCAN = "scan", "Bản quét"
+    ORIGINAL_CHECKED = "original_checked", "Bản chính, đã kiểm tra tại quầy"
+
+
 class Gender(models.TextChoices):
     MALE = "male", "Nam"
     FEMALE = "female", "Nữ"
@@ -171,7 +179,8 @@ class Dossier(models.Model):
     # "Số thứ tự" of Mẫu 01 too (BookCounter).
     book_number = models.PositiveIntegerField("số thứ tự sổ theo dõi", null=True, blank=True)
     # What the desk actually took in, as Mẫu 01 lists it: [{"component", "name",
-    # "copy_kind", "quantity"}], recorded at receipt.
+    # "copy_kind", "quantity"}], recorded at receipt; a counter intake adds "received_as"
+    # (PaperReceipt: scanned, or original checked at the counter) to each paper.
     received_papers = models.JSONField("thành phần đã nhận", default=list, blank=True)
     due_at = models.DateTimeField("hẹn trả", null=True, blank=True)
     original_due_at = models.DateTimeField("hẹn trả ban đầu", null=True, blank=True)

@@ -1,10 +1,15 @@
 """Reads about agencies, staff and the working calendar."""
 
+import functools
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import QuerySet
+from vietnam_provinces import Province, ProvinceCode, Ward
 
 from egov.core import workcal
+from egov.core.text import fold
 
 from .errors import UnknownAgencyError
 from .models import (
@@ -87,3 +92,71 @@ def nearest_desk(*, ward_code: int | None, commune_procedure: bool) -> str:
             return commune_desk.code
     province_desk = current.filter(kind=AgencyKind.PROVINCE_SERVICE_CENTER).first()
     return province_desk.code if province_desk is not None else ""
+
+
+@dataclass(frozen=True)
+class WardChoice:
+    """A ward of the province (xã, phường, đặc khu) as a picker offers it."""
+
+    code: int
+    name: str  # "Phường Long Xuyên"
+    province: str  # "Tỉnh An Giang", "Thành phố Cần Thơ"
+
+    @property
+    def label(self) -> str:
+        """ "Phường Long Xuyên, Tỉnh An Giang": the ward named in full, never by its code."""
+        return f"{self.name}, {self.province}"
+
+
+@functools.cache
+def _wards(province_code: int) -> tuple[tuple[WardChoice, str, str], ...]:
+    """The province's wards by name, each with its folded name in full and without its kind
+    ("phuong long xuyen", "long xuyen"), from the national list of administrative divisions
+    in force (vietnam-provinces; two tiers since 1 July 2025)."""
+    try:
+        province = Province.from_code(ProvinceCode(province_code))
+    except ValueError:
+        return ()
+    title = (
+        province.name
+        if province.name.startswith("Thành phố ")
+        else f"{province.division_type.value.capitalize()} {province.name}"
+    )
+    rows = []
+    for ward in Ward.iter_by_province(province.code):
+        choice = WardChoice(code=int(ward.code), name=ward.name, province=title)
+        bare = ward.name
+        for kind in ("Xã ", "Phường ", "Đặc khu ", "Thị trấn "):
+            bare = bare.removeprefix(kind)
+        rows.append((choice, fold(ward.name), fold(bare)))
+    return tuple(sorted(rows, key=lambda row: (row[2], row[0].code)))
+
+
+def ward_get(*, province_code: int, code: int) -> WardChoice | None:
+    """The province's ward with this national code; None if the code is not one of them."""
+    return next((row[0] for row in _wards(province_code) if row[0].code == code), None)
+
+
+def ward_search(*, province_code: int, query: str, limit: int = 10) -> list[WardChoice]:
+    """The province's wards whose name holds what was typed, accents or not ("long xuyen",
+    "Phường Long"): the one named exactly so first, then those whose name (without "Xã",
+    "Phường") starts with it, then the others; each group by name."""
+    wanted = fold(query)
+    if not wanted:
+        return []
+    found = [row for row in _wards(province_code) if wanted in row[1]]
+    found.sort(key=lambda row: (wanted not in (row[1], row[2]), not row[2].startswith(wanted)))
+    return [row[0] for row in found[:limit]]
+
+
+def ward_resolve(*, province_code: int, text: str) -> list[WardChoice]:
+    """The wards a typed name may mean: the one it names exactly ("Long Xuyên", "phuong long
+    xuyen", "Phường Long Xuyên, Tỉnh An Giang"), else every ward whose name holds it."""
+    wanted = fold(text)
+    if not wanted:
+        return []
+    rows = _wards(province_code)
+    exact = [row[0] for row in rows if wanted in (row[1], row[2], fold(row[0].label))]
+    if exact:
+        return exact
+    return [row[0] for row in rows if wanted in row[1]]

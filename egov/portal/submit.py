@@ -33,6 +33,7 @@ from egov.catalog.selectors import procedure_get
 from egov.core.errors import DomainError
 from egov.dossiers.errors import DossierNotFoundError
 from egov.dossiers.models import DossierDraft, ReturnMethod
+from egov.dossiers.printing.formatting import street_only
 from egov.dossiers.selectors.citizen import my_documents
 from egov.dossiers.services import drafts
 from egov.interop.services.population import person_self_lookup
@@ -221,7 +222,9 @@ def _prefill(request: HttpRequest, draft: DossierDraft) -> tuple[dict[str, Any],
             note = f"Chưa lấy được địa chỉ từ CSDL quốc gia về dân cư ({error.message})."
         else:
             initial["ward_code"] = person.ward_code or initial["ward_code"]
-            initial["street"] = person.street or initial["street"]
+            # The database writes the residence whole; the ward is chosen apart, so the
+            # street line keeps only its own part (else the forms print the ward twice).
+            initial["street"] = street_only(person.street, person.ward_code) or initial["street"]
             note = "Địa chỉ thường trú lấy từ CSDL quốc gia về dân cư; bạn có thể sửa."
     return initial, note
 

@@ -4,11 +4,13 @@ submitted matches the database; a partner that is down never stops the intake.""
 
 import copy
 import html
+import io
 import json
 import re
 import socket
 import time
 
+import pypdf
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -40,6 +42,9 @@ MATCHING = {
     "street": "12 Trần Hưng Đạo",
     "return_method": "counter",
     "decision": "receive",
+    # The papers: the declaration and the birth note, originals checked at the counter.
+    "original_TP01": "on",
+    "original_TP02": "on",
     "f_child_full_name": "Đinh Gia Bảo",
     "f_child_gender": "male",
 }
@@ -100,13 +105,27 @@ def test_the_look_up_fills_the_form_from_the_database(sim, desk):
         "date_of_birth": "1995-12-30",
         "gender": "male",
         "ward_code": 30301,
-        "street": STREET,
+        "street": "Số 213 đường Nguyễn Thái Học",  # the ward and province go by the code
     }
     # The fill's keys are the form's own fields (the button sets `id_<name>`).
     form = desk.get(reverse("desk:intake_form", args=["1.001193"])).content.decode()
     for name in fill_of(page):
         assert f'id="id_{name}"' in form
     assert lookups() == [("motcua:tiepnhan.xa", "0", "ok", "out")]
+
+
+def test_the_filled_address_is_written_once_on_the_receipt(sim, desk):
+    """ "Điền vào tờ khai", then receive: the database's residence line already names the
+    ward and the province; Mẫu 01 writes them once."""
+    page = desk.post(reverse("desk:intake_population"), {"id_number": NUMBER}).content.decode()
+    fill = fill_of(page)
+    dossier = intake(desk, ward_code=str(fill["ward_code"]), street=fill["street"])
+    assert dossier.applicant_street == "Số 213 đường Nguyễn Thái Học"
+    slip = desk.get(f"/api/v1/dossiers/{dossier.code}/forms/01.pdf")  # the page's "In phiếu"
+    assert slip.status_code == 200, slip.content[:300]
+    text = " ".join(pypdf.PdfReader(io.BytesIO(slip.content)).pages[0].extract_text().split())
+    assert "Địa chỉ: Số 213 đường Nguyễn Thái Học, phường Mỹ Thới, tỉnh An Giang Số" in text
+    assert text.count("Mỹ Thới") == 1
 
 
 def test_a_number_the_database_does_not_know(sim, desk):

@@ -1,12 +1,21 @@
 import datetime
+import io
 from typing import Any
 
 import pytest
 
-from egov.dossiers.services import Applicant, dossier_create, dossier_perform
+from egov.dossiers.services import (
+    Applicant,
+    IntakeFile,
+    counter_intake,
+    dossier_create,
+    dossier_perform,
+)
 from tests.conftest import VN, Clock
 
-__all__ = ["CITIZEN", "VN", "Clock", "act"]
+__all__ = ["CITIZEN", "VN", "Clock", "act", "received_with_scans_and_an_original"]
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 CITIZEN = Applicant(
@@ -43,4 +52,26 @@ def act(dossier: Any, action: str, actor: Any, **params: Any) -> Any:
         actor=actor,
         version=dossier.version,
         **params,
+    )
+
+
+def received_with_scans_and_an_original(actor: Any) -> Any:
+    """A birth registration received at the counter with its declaration scanned in two
+    pages (TP01) and the birth certificate's original checked by the officer (TP02)."""
+    return counter_intake(
+        actor=actor,
+        procedure_code="1.001193",
+        agency_code=None,
+        applicant=CITIZEN,
+        return_method="counter",
+        form_data={},
+        submitter=None,
+        files=[
+            IntakeFile(component="TP01", stream=io.BytesIO(PDF), name="tokhai.pdf", size=len(PDF)),
+            IntakeFile(component="TP01", stream=io.BytesIO(PDF), name="trang2.pdf", size=len(PDF)),
+        ],
+        decision="receive",
+        note="",
+        items=[],
+        originals_checked=["TP02"],
     )

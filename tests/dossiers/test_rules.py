@@ -25,9 +25,7 @@ from egov.dossiers.selectors import (
     worklist_counts,
 )
 from egov.dossiers.services import (
-    IntakeFile,
     ResultFile,
-    counter_intake,
     document_attach,
     dossier_approve,
     dossier_create,
@@ -46,7 +44,7 @@ from tests.conftest import (
     REFORM_DAY,
     catalogue,
 )
-from tests.dossiers.conftest import CITIZEN, VN, act
+from tests.dossiers.conftest import CITIZEN, VN, act, received_with_scans_and_an_original
 
 pytestmark = pytest.mark.django_db
 
@@ -235,29 +233,22 @@ def test_one_book_per_desk_per_year_numbered_continuously(procedures, people, cl
 
 
 def test_the_receipt_records_the_papers_taken_in(procedures, people, clock):
-    dossier = counter_intake(
-        actor=people["desk"],
-        procedure_code="1.001193",
-        agency_code=None,
-        applicant=CITIZEN,
-        return_method="counter",
-        form_data={},
-        submitter=None,
-        files=[
-            IntakeFile(component="TP01", stream=io.BytesIO(PDF), name="tokhai.pdf", size=len(PDF)),
-            IntakeFile(component="TP01", stream=io.BytesIO(PDF), name="trang2.pdf", size=len(PDF)),
-        ],
-        decision="receive",
-        note="",
-        items=[],
-    )
+    dossier = received_with_scans_and_an_original(people["desk"])
     assert dossier.received_papers == [
         {
             "component": "TP01",
             "name": "Tờ khai đăng ký khai sinh",
             "copy_kind": "original",
             "quantity": 2,
-        }
+            "received_as": "scan",
+        },
+        {
+            "component": "TP02",
+            "name": "Giấy chứng sinh",
+            "copy_kind": "original",
+            "quantity": 1,
+            "received_as": "original_checked",
+        },
     ]
 
 
@@ -265,20 +256,26 @@ def test_the_desk_may_list_the_papers_and_a_bad_list_changes_nothing(procedures,
     def receive(papers: list[dict[str, Any]]) -> Dossier:
         return at_counter(people["desk"], papers=papers)
 
-    dossier = receive([{"component": "TP02", "copy_kind": "certified_copy", "quantity": 1}])
+    declaration = {"component": "TP01", "copy_kind": "original", "quantity": 1}
+    dossier = receive(
+        [declaration, {"component": "TP02", "copy_kind": "certified_copy", "quantity": 1}]
+    )
     assert dossier.received_papers == [
+        {"component": "TP01", "name": "Tờ khai đăng ký khai sinh", **declaration},
         {
             "component": "TP02",
             "name": "Giấy chứng sinh",
             "copy_kind": "certified_copy",
             "quantity": 1,
-        }
+        },
     ]
+    birth_note = {"component": "TP02", "quantity": 1}
     for bad in (
-        [{"component": "XX99", "quantity": 1}],
-        [{"component": "TP01", "quantity": 0}],
-        [{"component": "TP01", "quantity": 10**9}],
-        [{"component": "TP01", "copy_kind": "=cmd|' /C calc'!A0"}],
+        [birth_note],  # the declaration, mandatory, is not among what was taken in
+        [declaration, birth_note, {"component": "XX99", "quantity": 1}],
+        [declaration, {"component": "TP02", "quantity": 0}],
+        [declaration, {"component": "TP02", "quantity": 10**9}],
+        [declaration, {"component": "TP02", "copy_kind": "=cmd|' /C calc'!A0"}],
     ):
         with pytest.raises(DossierRuleError):
             receive(bad)

@@ -2,8 +2,12 @@
 
 from collections.abc import Iterable
 
+from django.utils.safestring import SafeString
+
 from egov.core.errors import DomainError
 from egov.orgs.models import Agency, Membership
+
+from .formatting import unbroken
 
 TEMPLATES = "dossiers/forms"
 
@@ -30,12 +34,16 @@ def unavailable(form: str, why: str) -> FormNotAvailableError:
     return FormNotAvailableError(f"{why} nên không có {FORM_TITLES[form]}.")
 
 
-def issuer(agency: Agency) -> dict[str, str]:
+def issuer(agency: Agency) -> dict[str, SafeString | str]:
     """The issuing unit's block, top left: the agency that signs the form (the receiving
     desk for Mẫu 01, 02, 03, 05 and 06; the competent agency, whose head signs, for Mẫu 04
     and the stop notice), under its parent's name when it has one. The caller loads the
-    parent with the agency (select_related)."""
-    return {"parent": agency.parent.name if agency.parent else "", "name": agency.name}
+    parent with the agency (select_related). Names are held together where a narrow
+    column would split them (`unbroken`)."""
+    return {
+        "parent": unbroken(agency.parent.name) if agency.parent else "",
+        "name": unbroken(agency.name),
+    }
 
 
 TitleKey = tuple[int, int]

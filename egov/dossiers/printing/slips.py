@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import format_html
 
 from egov.catalog.models import CopyKind
 from egov.core.pdf import qr_svg_data_uri, render_pdf
@@ -27,6 +28,7 @@ from ..models import (
     Dossier,
     DossierEvent,
     Outcome,
+    PaperReceipt,
     ProcessTask,
     ReturnMethod,
     SupplementRequest,
@@ -35,6 +37,7 @@ from .common import TEMPLATES, issuer, officer_titles, unavailable
 from .formatting import (
     Officer,
     address,
+    address_html,
     book_number,
     item_text,
     label,
@@ -43,6 +46,7 @@ from .formatting import (
     place_name,
     quantity,
     time_limit,
+    unbroken,
     vn_long_date,
     vn_time,
 )
@@ -97,13 +101,13 @@ def _slip_context(
         "lookup": lookup_path(key),
         "qr": qr_svg_data_uri(lookup_path(key)),
         "procedure_name": dossier.procedure_revision.content["name"],
-        "address": address(dossier),
+        "address": address_html(dossier),
         "received": vn_time(dossier.received_at),
         "due": vn_time(dossier.due_at),
         # Intake regardless of administrative boundary: where it was handed in, and who
         # decides it, may be two agencies of different places.
-        "receiving_agency": dossier.receiving_agency.name,
-        "competent_agency": dossier.competent_agency.name,
+        "receiving_agency": unbroken(dossier.receiving_agency.name),
+        "competent_agency": unbroken(dossier.competent_agency.name),
     }
 
 
@@ -151,14 +155,16 @@ def receipt_slip(dossier: Dossier) -> bytes:
 
 
 def _papers(dossier: Dossier) -> list[dict[str, str]]:
-    """What the desk took in (received_papers). A dossier received before the desk recorded
-    them lists the files it carries, by component, never the procedure's list of what it
-    should have carried."""
+    """What the desk took in (received_papers), each paper with how it came: scanned at the
+    counter or its original checked there (PaperReceipt, a counter intake's record), else
+    its copy kind as the desk listed it. A dossier received before the desk recorded them
+    lists the files it carries, by component, never the procedure's list of what it should
+    have carried."""
     if dossier.received_papers:
         return [
             {
                 "name": str(paper.get("name") or paper.get("component") or OTHER_PAPERS),
-                "copy_kind": label(CopyKind, str(paper.get("copy_kind") or "")),
+                "copy_kind": _received_as(paper),
                 "quantity": quantity(paper.get("quantity")),
             }
             for paper in dossier.received_papers
@@ -182,11 +188,21 @@ def _papers(dossier: Dossier) -> list[dict[str, str]]:
     ]
 
 
+def _received_as(paper: dict[str, Any]) -> str:
+    how = str(paper.get("received_as") or "")
+    if how in PaperReceipt.values:
+        return label(PaperReceipt, how)
+    return label(CopyKind, str(paper.get("copy_kind") or ""))
+
+
 def _return_method(dossier: Dossier) -> str:
     if dossier.return_method == ReturnMethod.COUNTER:
-        return f"Nhận trực tiếp tại {dossier.receiving_agency.name}"
+        return format_html("Nhận trực tiếp tại {}", unbroken(dossier.receiving_agency.name))
     if dossier.return_method == ReturnMethod.POSTAL:
-        return f"Qua dịch vụ bưu chính công ích, đến địa chỉ: {address(dossier)}"
+        # The applicant's address, printed just above: not a second time.
+        if address(dossier):
+            return "Qua dịch vụ bưu chính công ích, đến địa chỉ của người nộp nêu trên"
+        return "Qua dịch vụ bưu chính công ích, đến địa chỉ: ……………………………………"
     return "Trực tuyến (kết quả điện tử) trên Cổng dịch vụ công"
 
 

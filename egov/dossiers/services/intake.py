@@ -2,6 +2,7 @@
 
 import datetime
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -10,7 +11,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from egov.catalog.models import Procedure
+from egov.catalog.models import CopyKind, Procedure
 from egov.catalog.rules import form_data_problems
 from egov.catalog.selectors import procedure_in_force
 from egov.core.errors import DomainError, NotAllowedError
@@ -25,17 +26,22 @@ from .. import handlers, policies
 from ..errors import (
     DossierNotFoundError,
     DossierRuleError,
+    IntakePapersError,
 )
 from ..lifecycle import Action, Status
 from ..models import (
     ApplicantType,
     Channel,
     Dossier,
+    PaperReceipt,
     ReturnMethod,
 )
 from ..selectors import dossier_locate
 from .documents import _record_document, _remove_stored
 from .door import _perform_locked, _write_event
+
+# Mẫu 01 counts at most this many of one paper (the receive action's own limit).
+_MAX_QUANTITY = 99
 
 
 @dataclass
@@ -249,7 +255,10 @@ def _create_dossier(
 
     `population_verified` is what `population_check` answered for this very `applicant`
     before the caller's transaction opened; never a flag an interface passes along.
-    `papers` lists what the desk took in (Mẫu 01; by default the files attached by receipt).
+    `papers` lists what the desk took in (Mẫu 01; by default the files attached by receipt);
+    a list given for a dossier received here and now must name every mandatory component
+    of the procedure (`IntakePapersError`, fields "papers.<code>"), as the counter's own
+    intake requires each to be scanned or checked in the original (`counter_intake`).
     `corrects` names a decided dossier whose result this one asks to correct (DOMAIN §3: a
     correction is a new dossier linked to the first, never a reopening).
 
@@ -274,10 +283,13 @@ def _create_dossier(
     else:
         desk = _receiving_desk(actor=actor, agency_code=agency_code, channel=channel)
         corrected = _corrected_dossier(actor=actor, key=corrects, procedure=procedure)
+    revision = procedure.revisions.get(version=procedure.version)
+    if papers is not None and receive and channel != Channel.ONLINE:
+        _check_listed_papers(revision.content["documents"], papers)
     dossier = Dossier.objects.create(
         corrects=corrected,
         procedure=procedure,
-        procedure_revision=procedure.revisions.get(version=procedure.version),
+        procedure_revision=revision,
         receiving_agency=desk,
         competent_agency=_competent_agency(
             procedure=procedure, desk=desk, ward_code=applicant.ward_code
@@ -332,6 +344,23 @@ def _create_dossier(
     return dossier
 
 
+def _check_listed_papers(documents: list[dict[str, Any]], papers: list[dict[str, Any]]) -> None:
+    """A desk's list of the papers it took in names every mandatory component; the list's
+    own entries (codes, copy kinds, quantities) are checked by the receive action."""
+    listed = {str(paper.get("component") or "") for paper in papers if isinstance(paper, dict)}
+    missing = {
+        f"papers.{document['code']}": f"Cần ghi nhận đã nhận: {document['name']}."
+        for document in documents
+        if document.get("mandatory", True) and document["code"] not in listed
+    }
+    if missing:
+        raise IntakePapersError(
+            "Danh sách giấy tờ đã nhận thiếu giấy tờ bắt buộc của thủ tục.",
+            code="papers_missing",
+            fields=missing,
+        )
+
+
 def _corrected_dossier(*, actor: User, key: str | None, procedure: Procedure) -> Dossier | None:
     """The dossier a correction refers to: one this person may see, with a result."""
     if not key:
@@ -365,6 +394,71 @@ class IntakeFile:
     size: int
 
 
+def _counter_papers(
+    documents: list[dict[str, Any]],
+    files: Sequence[IntakeFile],
+    originals_checked: Sequence[str],
+    *,
+    receive: bool,
+) -> list[tuple[dict[str, Any], str]]:
+    """The papers a counter intake takes in, as the receive action lists them (component,
+    copy kind, quantity), each with how it was received (PaperReceipt), in the procedure's
+    order: the scans of a component, then its original checked at the counter, then scans
+    of other papers. Refused (IntakePapersError, before anything is written) when a file or
+    a tick names a component the procedure does not have, or, for a receipt, when a
+    mandatory component is neither scanned nor checked in the original."""
+    known = {document["code"]: document for document in documents}
+    scans: dict[str, int] = {}
+    for file in files:
+        scans[file.component] = scans.get(file.component, 0) + 1
+    originals = set(originals_checked)
+    if unknown := sorted(((set(scans) - {""}) | originals) - known.keys()):
+        raise IntakePapersError(
+            "Giấy tờ đã chọn không thuộc thành phần hồ sơ của thủ tục này.",
+            code="unknown_component",
+            fields={
+                f"documents.{code}": "Thủ tục không có thành phần hồ sơ này." for code in unknown
+            },
+        )
+    missing = {
+        f"documents.{document['code']}": (
+            f"{document['name']}: cần bản quét, hoặc đánh dấu đã kiểm tra bản chính tại quầy."
+        )
+        for document in documents
+        if document.get("mandatory", True)
+        and document["code"] not in scans
+        and document["code"] not in originals
+    }
+    if receive and missing:
+        raise IntakePapersError(
+            "Chưa tiếp nhận được: mỗi giấy tờ bắt buộc cần bản quét hoặc được xác nhận đã kiểm "
+            "tra bản chính tại quầy.",
+            code="papers_missing",
+            fields=missing,
+        )
+    papers: list[tuple[dict[str, Any], str]] = []
+    for document in documents:
+        code = document["code"]
+        if code in scans:
+            paper = {
+                "component": code,
+                "copy_kind": document.get("copy_kind") or CopyKind.COPY,
+                "quantity": min(scans[code], _MAX_QUANTITY),
+            }
+            papers.append((paper, PaperReceipt.SCAN))
+        if code in originals:
+            paper = {"component": code, "copy_kind": CopyKind.ORIGINAL, "quantity": 1}
+            papers.append((paper, PaperReceipt.ORIGINAL_CHECKED))
+    if "" in scans:
+        paper = {
+            "component": "",
+            "copy_kind": CopyKind.COPY,
+            "quantity": min(scans[""], _MAX_QUANTITY),
+        }
+        papers.append((paper, PaperReceipt.SCAN))
+    return papers
+
+
 def counter_intake(
     *,
     actor: User,
@@ -378,11 +472,20 @@ def counter_intake(
     decision: str,
     note: str,
     items: list[str],
-    papers: list[dict[str, Any]] | None = None,
+    originals_checked: Sequence[str] = (),
 ) -> Dossier:
     """The counter's one flow, whole or not at all: the dossier, the scans of its papers, and
     the desk's decision (receive, ask for a supplement, refuse). A bad file or a missing
     reason leaves nothing behind, neither a dossier nor a file.
+
+    Papers: `files` are the scans, each for a component of the procedure;
+    `originals_checked` the components whose original paper the officer checked at the
+    counter instead of scanning it. To receive, every mandatory component is one or the
+    other (`IntakePapersError`, fields "documents.<code>", otherwise); a supplement request
+    or a refusal needs neither. What was received is recorded on the dossier for Mẫu 01 in
+    `received_papers`, one entry per component and way, with "received_as" saying which
+    (`PaperReceipt`: "scan" or "original_checked"); the scans themselves are the dossier's
+    digitised documents.
 
     Before the transaction opens, the applicant as submitted here is checked against the
     National Population Database (`population_check`): the dossier is marked
@@ -392,6 +495,11 @@ def counter_intake(
     leaves the dossier unverified without stopping the intake."""
     if decision not in {"receive", "request_supplement", "refuse"}:
         raise DossierRuleError("Quyết định tiếp nhận không hợp lệ.", code="bad_decision")
+    procedure = procedure_in_force(national_code=procedure_code)
+    revision = procedure.revisions.get(version=procedure.version)
+    papers = _counter_papers(
+        revision.content["documents"], files, originals_checked, receive=decision == "receive"
+    )
     max_bytes = settings.MOTCUA_UPLOAD_MAX_MB * 1024 * 1024
     checked = [
         (file, check_upload(file.stream, name=file.name, size=file.size, max_bytes=max_bytes))
@@ -425,10 +533,11 @@ def counter_intake(
                     stored=stored,
                 )
             dossier.refresh_from_db()
-            # Received once its papers are on it: Mẫu 01 lists what was scanned.
-            params: dict[str, Any] = {"items": items} if decision != "receive" else {}
-            if papers is not None and decision == "receive":
-                params["papers"] = papers
+            # Received once its papers are on it: Mẫu 01 lists what was scanned or checked.
+            if decision == "receive":
+                params: dict[str, Any] = {"papers": [paper for paper, _ in papers]}
+            else:
+                params = {"items": items}
             _perform_locked(
                 dossier,
                 action=decision,
@@ -436,6 +545,13 @@ def counter_intake(
                 note="" if decision == "receive" else note,
                 params=params,
             )
+            if decision == "receive":
+                # The receive action lists the papers in the order given; each says how.
+                dossier.received_papers = [
+                    {**listed, "received_as": str(how)}
+                    for listed, (_, how) in zip(dossier.received_papers, papers, strict=True)
+                ]
+                dossier.save(update_fields=["received_papers"])
             return dossier
     except BaseException:
         _remove_stored(stored)
