@@ -22,7 +22,7 @@ from egov.catalog.selectors import sector_list
 from egov.core.errors import DomainError
 from egov.dossiers import lifecycle
 from egov.dossiers.errors import DossierNotFoundError, StaleVersionError
-from egov.dossiers.models import Channel
+from egov.dossiers.models import ApplicantType, Channel
 from egov.dossiers.policies import can_assign as can_assign_step
 from egov.dossiers.printing import forms_available
 from egov.dossiers.selectors import (
@@ -34,6 +34,7 @@ from egov.dossiers.selectors import (
     dossier_get,
     dossier_page_parts,
     dossier_worklist,
+    handover_of,
     intake_deadlines,
     open_task_of,
     worklist_counts,
@@ -135,12 +136,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The leader's month: received, in process, overdue, returned, on-time rate, the five
-    most overdue dossiers and the open steps per officer."""
+    """The leader's month: received, in process and overdue, returned, decided and the
+    on-time rate, the five most overdue dossiers and the open steps per officer; each figure
+    with what it counts (egov.dossiers.selectors.dashboard)."""
     staff_only(request)
     start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     board = agency_dashboard(actor=request.user, month_start=start)
-    if not board.agencies:
+    if not board.leading:
         raise PermissionDenied("Trang dành cho lãnh đạo cơ quan.")
     return render(request, "desk/dashboard.html", {"board": board, "month": start})
 
@@ -181,6 +183,102 @@ def _books(request: HttpRequest) -> list[dict[str, str]]:
     ]
 
 
+# How the dossier page shows each action. What moves a dossier on is a main button; what ends
+# it without a result (a refusal, a withdrawal, a stop) looks like a warning and asks once more
+# before it is sent; the rest are secondary. Presentation only: what is allowed is the engine's.
+MAIN_ACTIONS = frozenset(
+    {
+        lifecycle.Action.RECEIVE,
+        lifecycle.Action.TRANSFER,
+        lifecycle.Action.FORWARD,
+        lifecycle.Action.APPROVE,
+        lifecycle.Action.COMPLETE_SUPPLEMENT,
+        lifecycle.Action.SUBMIT_SUPPLEMENT,
+        lifecycle.Action.CONFIRM_OBLIGATION,
+        lifecycle.Action.RETURN_RESULT,
+    }
+)
+ENDING_ACTIONS = frozenset(
+    {lifecycle.Action.REFUSE, lifecycle.Action.WITHDRAW, lifecycle.Action.STOP}
+)
+# The actions that hand the dossier to another step, or to the desk that returns the result.
+HANDOVERS = frozenset(
+    {
+        lifecycle.Action.TRANSFER,
+        lifecycle.Action.FORWARD,
+        lifecycle.Action.APPROVE,
+        lifecycle.Action.SEND_BACK,
+    }
+)
+# The slip an action makes, offered at the top of the page once it is done (as after intake).
+SLIP_OF_ACTION = {
+    lifecycle.Action.RECEIVE: "01",
+    lifecycle.Action.REQUEST_SUPPLEMENT: "02",
+    lifecycle.Action.REFUSE: "03",
+    lifecycle.Action.APOLOGIZE: "04",
+    lifecycle.Action.STOP: "stop",
+}
+# An action the engine refused, with what was typed, shown by its form on the next page view.
+SESSION_FAILED = "desk_failed_action"
+KEPT_FIELDS = (
+    "note",
+    "items",
+    "new_due_at",
+    "result_signed",
+    "tax_kind",
+    "taxable_value",
+    "recipient_name",
+    "recipient_id_number",
+    "assignee",
+)
+
+
+def _failed_action(request: HttpRequest, dossier: Any) -> dict[str, Any] | None:
+    """The action on this dossier the engine just refused (`_refused`), shown once."""
+    failed = request.session.pop(SESSION_FAILED, None)
+    if not isinstance(failed, dict) or failed.get("key") not in (
+        dossier.code,
+        str(dossier.reference),
+    ):
+        return None
+    return failed
+
+
+def _action_view(
+    dossier: Any, rule: lifecycle.Rule, task: Any, failed: dict[str, Any] | None
+) -> dict[str, Any]:
+    """One action as the page shows it: its words, its weight, where it sends the dossier,
+    and the error and typed values of a failed try."""
+    text = lifecycle.ACTIONS[rule.action]
+    mine = failed if failed and failed.get("action") == rule.action.value else None
+    values: dict[str, str] = mine["values"] if mine else {}
+    if rule.action == lifecycle.Action.RETURN_RESULT and not mine:
+        # Most often the applicant comes for the result: their name and ID, still editable.
+        citizen = dossier.applicant_type == ApplicantType.CITIZEN
+        values = {
+            "recipient_name": dossier.applicant_name
+            if citizen
+            else dossier.applicant_representative,
+            "recipient_id_number": dossier.applicant_id_number if citizen else "",
+        }
+    if rule.action in MAIN_ACTIONS:
+        tone = "main"
+    elif rule.action in ENDING_ACTIONS:
+        tone = "ending"
+    else:
+        tone = "other"
+    return {
+        "name": rule.action.value,
+        "label": text.label,
+        "confirm": text.confirm,
+        "needs_note": text.needs_note,
+        "tone": tone,
+        "handover": handover_of(dossier=dossier, rule=rule, open_task=task),
+        "error": mine["message"] if mine else "",
+        "values": values,
+    }
+
+
 @login_required
 @require_GET
 def dossier_page(request: HttpRequest, key: str) -> HttpResponse:
@@ -191,16 +289,14 @@ def dossier_page(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404(error.message) from error
     task = open_task_of(dossier)
     printable = forms_available(dossier)
+    failed = _failed_action(request, dossier)
     actions = [
-        {
-            "name": rule.action.value,
-            "label": lifecycle.ACTIONS[rule.action].label,
-            "confirm": lifecycle.ACTIONS[rule.action].confirm,
-            "needs_note": lifecycle.ACTIONS[rule.action].needs_note,
-        }
+        _action_view(dossier, rule, task, failed)
         for rule in actions_available(actor=request.user, dossier=dossier)
     ]
     can_assign = task is not None and can_assign_step(request.user, dossier, task)
+    slip = request.GET.get("in", "")
+    shown = {action["name"] for action in actions} | ({"assign"} if can_assign else set())
     return render(
         request,
         "desk/dossier.html",
@@ -208,18 +304,19 @@ def dossier_page(request: HttpRequest, key: str) -> HttpResponse:
             "dossier": dossier,
             "status_label": lifecycle.Status(dossier.status).label,
             "task": task,
-            "actions": actions,
+            "main_actions": [a for a in actions if a["tone"] == "main"],
+            "other_actions": [a for a in actions if a["tone"] == "other"],
+            "ending_actions": [a for a in actions if a["tone"] == "ending"],
             "officers": assignable_officers(task=task) if can_assign and task else [],
+            "failed": failed,
+            # A failed try whose action the page no longer offers (someone else moved it on).
+            "failed_elsewhere": failed if failed and failed.get("action") not in shown else None,
             "forms": [(form, label) for form, label in FORMS if form in printable],
             "key": dossier.code or str(dossier.reference),
-            "print_now": request.GET.get("in", "") if request.GET.get("in") in dict(FORMS) else "",
+            "print_now": (slip, dict(FORMS)[slip]) if slip in printable else None,
             **dossier_page_parts(dossier=dossier),
         },
     )
-
-
-def _page(key: str) -> HttpResponse:
-    return redirect(reverse("desk:dossier", args=[key]))
 
 
 def _version(request: HttpRequest) -> int:
@@ -229,39 +326,87 @@ def _version(request: HttpRequest) -> int:
         return -1  # an unreadable form is as stale as an old one
 
 
+def _refused(
+    request: HttpRequest, key: str, action: str, message: str, *, level: int = messages.ERROR
+) -> HttpResponse:
+    """The action was not taken: the message goes to the page's messages and, with what the
+    officer typed, next to the action's form, which the page opens and scrolls to."""
+    messages.add_message(request, level, message)
+    request.session[SESSION_FAILED] = {
+        "key": key,
+        "action": action,
+        "message": message,
+        "values": {
+            field: request.POST.get(field, "")[:5000]
+            for field in KEPT_FIELDS
+            if field in request.POST
+        },
+    }
+    return redirect(reverse("desk:dossier", args=[key]) + f"#thao-tac-{action}")
+
+
+def _stale(request: HttpRequest) -> str:
+    typed = request.POST.get("note", "").strip()
+    kept = f" Nội dung bạn đã nhập: “{typed[:500]}”." if typed else ""
+    return (
+        "Hồ sơ vừa được người khác cập nhật trong lúc bạn thao tác. Trang đã được tải lại với "
+        f"thông tin mới nhất; hãy xem lại rồi thực hiện lại.{kept}"
+    )
+
+
+def _done(action: lifecycle.Action, dossier: Any) -> str:
+    """What the officer is told after an action; after a hand-over, where the dossier went."""
+    done = f"Đã thực hiện: {lifecycle.ACTIONS[action].label}."
+    if action in HANDOVERS:
+        if dossier.status == lifecycle.Status.RESULT_READY:
+            return f"{done} Kết quả chờ trả tại {dossier.receiving_agency.name}."
+        task = open_task_of(dossier)
+        if task is not None:
+            who = (
+                f", cán bộ {task.assignee.get_full_name() or task.assignee.get_username()}"
+                if task.assignee
+                else ", chờ phân công cán bộ"
+            )
+            step = f"bước {task.position}. {task.name} — {task.agency.name}"
+            return f"{done} Hồ sơ đã chuyển đến {step}{who}."
+    return done
+
+
 @login_required
 @require_POST
 def dossier_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
     staff_only(request)
+    try:
+        chosen = lifecycle.Action(action)
+    except ValueError:
+        raise Http404("Không có thao tác này.") from None
     params: dict[str, Any] = {}
-    if action == "request_supplement":
+    if chosen == lifecycle.Action.REQUEST_SUPPLEMENT:
         params["items"] = [
             line.strip() for line in request.POST.get("items", "").splitlines() if line.strip()
         ]
-    if action == "apologize":
+    if chosen == lifecycle.Action.APOLOGIZE:
         try:
             new_due = forms.DateTimeField().clean(request.POST.get("new_due_at", ""))
         except forms.ValidationError:
-            messages.error(request, "Ngày giờ hẹn trả mới không hợp lệ.")
-            return _page(key)
+            return _refused(request, key, action, "Ngày giờ hẹn trả mới không hợp lệ.")
         params["new_due_at"] = (
             timezone.make_aware(new_due) if timezone.is_naive(new_due) else new_due
         )
-    if action == "request_obligation":
+    if chosen == lifecycle.Action.REQUEST_OBLIGATION:
         params["result_signed"] = request.POST.get("result_signed") == "on"
         # A land dossier's obligation is set by the tax authority, which the bus tells.
         params["tax_kind"] = request.POST.get("tax_kind", "")
         value = request.POST.get("taxable_value", "").replace(".", "").strip()
         if value and not (value.isascii() and value.isdigit() and len(value) <= 18):
-            messages.error(request, "Giá trị tính thuế phải là số tiền (đồng).")
-            return _page(key)
+            return _refused(request, key, action, "Giá trị tính thuế phải là số tiền (đồng).")
         params["taxable_value"] = int(value) if value else None
-    if action == "return_result":
+    if chosen == lifecycle.Action.RETURN_RESULT:
         params["recipient_name"] = request.POST.get("recipient_name", "")[:255]
         params["recipient_id_number"] = request.POST.get("recipient_id_number", "")[:20]
     result = request.FILES.get("result")
     try:
-        if action == "approve":
+        if chosen == lifecycle.Action.APPROVE:
             # The signed result and the approval: one use case, whole or not at all.
             dossier = dossier_approve(
                 actor=request.user,  # type: ignore[arg-type]
@@ -275,7 +420,7 @@ def dossier_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
         else:
             dossier = dossier_perform(
                 key=key,
-                action=action,
+                action=chosen,
                 actor=request.user,  # type: ignore[arg-type]
                 version=_version(request),
                 note=request.POST.get("note", "")[:5000],
@@ -283,17 +428,20 @@ def dossier_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
             )
     except DossierNotFoundError as error:
         raise Http404(error.message) from error
-    except StaleVersionError as error:
-        typed = request.POST.get("note", "").strip()
-        # Nothing the officer typed is lost: it comes back with the reloaded page.
-        kept = f" Nội dung bạn đã nhập: “{typed[:500]}”." if typed else ""
-        messages.warning(request, f"{error.message} Trang đã được tải lại.{kept}")
-        return _page(key)
+    except StaleVersionError:
+        return _refused(request, key, action, _stale(request), level=messages.WARNING)
+    except lifecycle.IllegalActionError:
+        status = lifecycle.Status(dossier_get(actor=request.user, key=key).status).label
+        label = lifecycle.ACTIONS[chosen].label
+        return _refused(
+            request, key, action, f"Không thể “{label}” khi hồ sơ đang ở trạng thái “{status}”."
+        )
     except DomainError as error:
-        messages.error(request, error.message)
-        return _page(key)
-    messages.success(request, f"Đã thực hiện: {lifecycle.ACTIONS[lifecycle.Action(action)].label}.")
-    return _page(dossier.code or str(dossier.reference))
+        return _refused(request, key, action, error.message)
+    messages.success(request, _done(chosen, dossier))
+    page = reverse("desk:dossier", args=[dossier.code or str(dossier.reference)])
+    slip = SLIP_OF_ACTION.get(chosen)
+    return redirect(f"{page}?in={slip}" if slip else page)
 
 
 @login_required
@@ -309,11 +457,12 @@ def dossier_assign(request: HttpRequest, key: str) -> HttpResponse:
         )
     except DossierNotFoundError as error:
         raise Http404(error.message) from error
-    except StaleVersionError as error:
-        messages.warning(request, f"{error.message} Trang đã được tải lại.")
-        return _page(key)
+    except StaleVersionError:
+        return _refused(request, key, "assign", _stale(request), level=messages.WARNING)
     except DomainError as error:
-        messages.error(request, error.message)
-        return _page(key)
-    messages.success(request, f"Đã giao bước “{task.name}” cho {task.assignee}.")
-    return _page(key)
+        return _refused(request, key, "assign", error.message)
+    assignee = (
+        task.assignee.get_full_name() or task.assignee.get_username() if task.assignee else ""
+    )
+    messages.success(request, f"Đã giao bước “{task.name}” cho {assignee}.")
+    return redirect(reverse("desk:dossier", args=[key]))

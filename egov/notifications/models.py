@@ -28,7 +28,11 @@ class StaffNotification(models.Model):
 class NotificationPreference(models.Model):
     """How a signed-in citizen wants to be told of their dossiers, appointments and feedback:
     any of e-mail, SMS and Zalo. A person without a row gets the default (SMS when they have a
-    mobile number, e-mail when they have an address; Zalo only when chosen here)."""
+    mobile number, e-mail when they have an address; Zalo only when chosen here).
+
+    For an officer the row holds one choice only, `email`: whether work handed to them is also
+    sent by e-mail (on by default when they have an address). The desk's notices are always
+    kept; `sms` and `zalo` are not asked of staff."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"

@@ -14,3 +14,8 @@ def can_choose_channels(actor: Actor) -> bool:
     if getattr(actor, "is_staff", False) or getattr(actor, "is_superuser", False):
         return False
     return not is_staff_member(actor)
+
+
+def can_choose_staff_email(actor: Actor) -> bool:
+    """An officer chooses whether their desk notices also come by e-mail."""
+    return actor.is_authenticated and is_staff_member(actor)

@@ -160,3 +160,8 @@ def contact_choice(*, actor: AbstractBaseUser | AnonymousUser) -> ContactChoice:
         phone_usable=phone_usable,
         email_usable=email_usable,
     )
+
+
+def staff_email_wanted(*, actor: AbstractBaseUser) -> bool:
+    """Whether an officer's notices also go to their e-mail (on unless they turned it off)."""
+    return not NotificationPreference.objects.filter(user_id=actor.pk, email=False).exists()

@@ -36,10 +36,17 @@ def staff_notify(*, recipients: list[User], title: str, body: str, link: str = "
             for user in recipients
         ]
     )
+    # E-mail is on for an officer with an address unless they turned it off on their notices
+    # page (`staff_email_choice_set`): the notice on the desk is the record either way.
+    declined = set(
+        NotificationPreference.objects.filter(
+            user__in=[user.pk for user in recipients if user.email], email=False
+        ).values_list("user_id", flat=True)
+    )
     mails = [
         (title, f"{body}\n\n{settings.MOTCUA_PUBLIC_URL}{link}", None, [user.email])
         for user in recipients
-        if user.email
+        if user.email and user.pk not in declined
     ]
     if mails:
         transaction.on_commit(lambda: send_mass_mail(tuple(mails), fail_silently=True))
@@ -150,6 +157,23 @@ def citizen_notify(
 class ChannelChoiceError(DomainError):
     def __init__(self, message: str, *, fields: dict[str, str]) -> None:
         super().__init__(message, code="channel_choice", fields=fields)
+
+
+@transaction.atomic(durable=True)
+def staff_email_choice_set(*, actor: User, email: bool) -> NotificationPreference:
+    """An officer chooses whether their notices (work handed to them, the bus's alerts,
+    feedback to answer) also come by e-mail. Turning it on needs an address on the account."""
+    if not policies.can_choose_staff_email(actor):
+        raise NotAllowedError("Chỉ cán bộ được chọn nhận thông báo công việc qua thư điện tử.")
+    if email and email_address(actor.email) is None:
+        raise ChannelChoiceError(
+            "Tài khoản của bạn chưa có địa chỉ thư điện tử; hãy nhờ quản trị cập nhật.",
+            fields={EMAIL: "Tài khoản của bạn chưa có địa chỉ thư điện tử."},
+        )
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user_id=actor.pk, defaults={"email": email, "sms": False, "zalo": False}
+    )
+    return preference
 
 
 @transaction.atomic(durable=True)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("da-doc-tat-ca/", views.mark_all_read, name="mark_all_read"),
     path("<int:notification_id>/da-doc/", views.mark_read, name="mark_read"),
+    path("thu-dien-tu/", views.staff_email, name="staff_email"),
 ]

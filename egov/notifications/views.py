@@ -20,12 +20,13 @@ from egov.orgs.policies import is_staff_member
 
 from . import policies
 from .channels import CHANNELS, EMAIL, SMS, ZALO, offered
-from .selectors import ContactChoice, contact_choice, notifications_of
+from .selectors import ContactChoice, contact_choice, notifications_of, staff_email_wanted
 from .services import (
     ChannelChoiceError,
     notification_mark_read,
     notification_preference_set,
     notifications_mark_all_read,
+    staff_email_choice_set,
 )
 
 PAGE_SIZE = 50
@@ -73,8 +74,29 @@ def notification_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "previous": f"{query}{page.number - 1}" if page.has_previous else "",
             "next": f"{query}{page.number + 1}" if page.has_next else "",
+            "email_wanted": staff_email_wanted(actor=request.user),  # type: ignore[arg-type]
+            "email_address": request.user.email,  # type: ignore[union-attr]
         },
     )
+
+
+@login_required
+@require_POST
+def staff_email(request: HttpRequest) -> HttpResponse:
+    """The officer turns the e-mail copy of their notices on or off."""
+    _staff_only(request)
+    wanted = request.POST.get("email") == "1"
+    try:
+        staff_email_choice_set(actor=request.user, email=wanted)  # type: ignore[arg-type]
+    except ChannelChoiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            "Đã lưu: thông báo công việc "
+            + ("cũng được gửi qua thư điện tử." if wanted else "chỉ hiện trên trang này."),
+        )
+    return redirect(reverse("notifications:list"))
 
 
 @login_required

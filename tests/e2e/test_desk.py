@@ -49,10 +49,11 @@ def sign_in(page, base: str, username: str) -> None:
 
 
 def act(page, label: str, **fields: str) -> None:
+    """Open an action (its button names where it sends the dossier), fill its form, send it.
+    The page asks no question in a dialog: the open form says what the action does."""
     page.get_by_role("button", name=label).first.click()  # opens the action's form
     for field, value in fields.items():
         page.get_by_label(field).fill(value)
-    page.once("dialog", lambda dialog: dialog.accept())
     page.locator("form").filter(has=page.get_by_role("button", name=label)).last.get_by_role(
         "button", name=label
     ).click()
@@ -72,18 +73,30 @@ def test_a_dossier_from_counter_to_return(live_server, agencies, people, page):
     page.get_by_label("Họ tên (hoặc tên tổ chức)").fill("Nguyễn Thị Ánh Tuyết")
     page.get_by_label("Ngày sinh").fill("2001-05-17")
     page.get_by_label("Giới tính").select_option("female")
-    page.get_by_label("Mã xã, phường nơi cư trú").fill("30307")
+    page.get_by_label("Xã, phường nơi cư trú").fill("long xuy")
+    page.get_by_role("button", name="Phường Long Xuyên", exact=True).click()
+    for paper in page.locator("fieldset.paper").all():  # the papers seen, not scanned
+        paper.get_by_label("Đã kiểm tra bản chính tại quầy").check()
     assert not serious(page), serious(page)
     page.get_by_role("button", name="Ghi nhận").click()
     page.get_by_text("Đã tiếp nhận hồ sơ").wait_for()
     dossier = Dossier.objects.get()
     assert dossier.status == "received"
+    # The receipt to print is the first thing under the dossier's title.
+    slip = page.get_by_role("region", name="In phiếu vừa lập")
+    assert (
+        slip.bounding_box()["y"] < page.get_by_role("heading", name="Người nộp").bounding_box()["y"]
+    )
     with page.expect_popup() as popup:
-        page.get_by_role("button", name="In phiếu vừa lập").click()
+        slip.get_by_role("button", name="In Giấy tiếp nhận (Mẫu 01)").click()
     receipt = popup.value
     receipt.wait_for_load_state()
     assert receipt.url.endswith("/forms/01.pdf")
     assert not serious(page), serious(page)
+    assert (
+        "Ủy ban nhân dân phường Long Xuyên"
+        in page.locator("#thao-tac-transfer > summary").inner_text()
+    )
     act(page, "Chuyển xử lý")
 
     sign_in(page, base, "chuyenvien.xa")
@@ -97,14 +110,12 @@ def test_a_dossier_from_counter_to_return(live_server, agencies, people, page):
     sign_in(page, base, "tiepnhan.xa")
     page.goto(base + "/can-bo/?tab=to_return")
     page.get_by_role("link", name=dossier.code).click()
-    act(
-        page,
-        "Trả kết quả",
-        **{
-            "Họ tên người nhận kết quả": "Nguyễn Thị Ánh Tuyết",
-            "Số giấy tờ tùy thân của người nhận": "089301000123",
-        },
-    )
+    page.get_by_role("button", name="Trả kết quả").first.click()
+    # The applicant stands at the counter: already filled in as the recipient.
+    assert page.get_by_label("Họ tên người nhận kết quả").input_value() == "Nguyễn Thị Ánh Tuyết"
+    assert page.get_by_label("Số giấy tờ tùy thân của người nhận").input_value() == "089301000123"
+    page.locator("#thao-tac-return_result form").get_by_role("button", name="Trả kết quả").click()
+    page.get_by_text("Đã thực hiện").wait_for()
     dossier.refresh_from_db()
     assert dossier.status == "returned"
     assert [e.action for e in dossier.events.order_by("seq")] == [
@@ -139,11 +150,13 @@ def test_the_desk_fits_a_phone(live_server, agencies, people, page):
         sideways = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert sideways <= 0, (path, sideways)
         assert not serious(page), serious(page)
-    # The page after an error: a refusal without its reason, sent past the browser's check.
+    # The page after an error: a transfer sent from a page someone else has since changed.
     page.goto(base + f"/can-bo/ho-so/{dossier.code}/")
     form = page.locator("form[action*='thao-tac/transfer']")
     with page.expect_navigation():
         form.evaluate("f => { f.querySelector('[name=version]').value = '0'; f.submit(); }")
-    page.get_by_text("Trang đã được tải lại").wait_for()
+    # Said in the messages, and by the action that was tried.
+    page.get_by_role("alert").filter(has_text="Trang đã được tải lại").wait_for()
+    assert page.locator("#thao-tac-transfer").get_by_text("Trang đã được tải lại").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert not serious(page), serious(page)

@@ -11,9 +11,10 @@ from django.db.models import Count, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from egov.core.hashchain import verify
+from egov.core.templatetags.vn_format import vn_date
 from egov.core.text import fold
 from egov.orgs.errors import UnknownAgencyError
-from egov.orgs.models import Agency, Membership
+from egov.orgs.models import Agency, AgencyKind, Membership, Role
 from egov.orgs.policies import Actor
 from egov.orgs.selectors import agency_get, memberships_of
 
@@ -27,6 +28,9 @@ from ..models import (
     ProcessTask,
     SupplementRequest,
 )
+from .dashboard import Dashboard as Dashboard
+from .dashboard import agency_dashboard as agency_dashboard
+from .dashboard import is_overdue, overdue_q
 
 
 def dossier_locate(*, key: str) -> Dossier:
@@ -172,6 +176,60 @@ def actions_available(*, actor: Actor, dossier: Dossier) -> list[lifecycle.Rule]
     return available
 
 
+def step_agency(dossier: Dossier, step: dict[str, Any], position: int) -> Agency:
+    """The agency that holds a process step of this dossier: the desk that received it for
+    the intake step (step 1) and for a commune service centre's step, the agency the
+    catalogue names, else the competent agency."""
+    if position == 1:
+        return dossier.receiving_agency
+    if step.get("agency"):
+        return agency_get(code=step["agency"])
+    if step["agency_kind"] == AgencyKind.COMMUNE_SERVICE_CENTER:
+        return dossier.receiving_agency
+    return dossier.competent_agency
+
+
+@dataclass(frozen=True)
+class Handover:
+    """Where an action sends a dossier: the step it opens and the agency that holds it.
+    `position` 0 is no step: the result is ready and waits at the desk that returns it."""
+
+    position: int
+    step: str
+    agency: Agency
+
+
+def handover_of(
+    *, dossier: Dossier, rule: lifecycle.Rule, open_task: ProcessTask | None
+) -> Handover | None:
+    """Where taking this rule (one `actions_available` offers) would send the dossier, for
+    the desk to name it on the button: the next step for a transfer, a forward or a signing
+    with steps after it, the step reopened by a send-back, the receiving desk for an action
+    that makes the result ready. None for an action that leaves the dossier where it is.
+    Read-only; the effects open the same step when the action is taken."""
+    if rule.target == lifecycle.Status.RESULT_READY:
+        return Handover(position=0, step="Trả kết quả", agency=dossier.receiving_agency)
+    position = open_task.position if open_task else 1
+    if rule.action == lifecycle.Action.TRANSFER:
+        # The desk's step hands over to the first step after it, as `_transfer` does.
+        later = [p for p in applicable_positions(dossier) if p > 1]
+        target = later[0] if later else None
+    elif rule.action in (lifecycle.Action.FORWARD, lifecycle.Action.APPROVE):
+        if rule.target != lifecycle.Status.PROCESSING:
+            return None
+        later = [p for p in applicable_positions(dossier) if p > position]
+        target = later[0] if later else None
+    elif rule.action == lifecycle.Action.SEND_BACK:
+        earlier = reopenable_before(dossier, position)
+        target = earlier[-1] if earlier else None
+    else:
+        return None
+    if target is None:
+        return None
+    step = process_steps(dossier)[target - 1]
+    return Handover(position=target, step=step["name"], agency=step_agency(dossier, step, target))
+
+
 def dossier_get(*, actor: Actor, key: str) -> Dossier:
     """The dossier if this person may see it; DossierNotFoundError otherwise, so nobody
     learns whether a code exists."""
@@ -238,11 +296,18 @@ def _tab_conditions(actor: Actor, agency_id: int | None = None) -> dict[str, Q]:
     """Each tab as a condition on the dossiers the person sees (one place for list and count).
     With `agency_id` (the agency a person with several has chosen), "my agency's" tabs are
     that agency's only."""
-    agencies = [m.agency_id for m in memberships_of(user=actor)]
+    memberships = list(memberships_of(user=actor))
+    agencies = [m.agency_id for m in memberships]
     if agency_id in agencies:
         agencies = [agency_id]
+    # A leader's step nobody was given (several leaders share the agency) waits for any of
+    # them to sign: it is each one's own work, not a "to assign" item.
+    leading = [
+        m.agency_id for m in memberships if m.role == Role.LEADER and m.agency_id in agencies
+    ]
     open_tasks = ProcessTask.objects.filter(finished_at__isnull=True)
     at_my_agencies = open_tasks.filter(agency_id__in=agencies)
+    to_sign = Q(assignee__isnull=True, role=Role.LEADER, agency_id__in=leading)
     # A supplement the applicant handed in waits for the officer who asked (DOMAIN §3).
     answered = SupplementRequest.objects.filter(
         requested_by_id=actor.pk,
@@ -254,7 +319,7 @@ def _tab_conditions(actor: Actor, agency_id: int | None = None) -> dict[str, Q]:
         # Steps given to me on dossiers that wait for us, not for the applicant or a payment.
         "mine": Q(
             status__in=[lifecycle.Status.RECEIVED, lifecycle.Status.PROCESSING],
-            pk__in=open_tasks.filter(assignee_id=actor.pk).values("dossier_id"),
+            pk__in=open_tasks.filter(Q(assignee_id=actor.pk) | to_sign).values("dossier_id"),
         )
         | Q(
             status=lifecycle.Status.SUPPLEMENT_REQUESTED,
@@ -264,7 +329,8 @@ def _tab_conditions(actor: Actor, agency_id: int | None = None) -> dict[str, Q]:
         "unassigned": Q(pk__in=at_my_agencies.filter(assignee__isnull=True).values("dossier_id")),
         "intake": Q(status=lifecycle.Status.SUBMITTED, channel="online"),
         "due_soon": Q(due_soon=True),
-        "overdue": Q(overdue=True),
+        # The dashboard's "Quá hạn" counts the same (selectors.dashboard).
+        "overdue": overdue_q(timezone.now()),
         "supplement": Q(status=lifecycle.Status.SUPPLEMENT_REQUESTED),
         "obligation": Q(status=lifecycle.Status.AWAITING_OBLIGATION),
         "to_return": Q(status=lifecycle.Status.RESULT_READY),
@@ -298,8 +364,10 @@ def dossier_worklist(
         dossiers = dossiers.filter(received_at__date__lte=filters.received_to)
     if filters.status:
         dossiers = dossiers.filter(status=filters.status)
+    now = timezone.now()
     if filters.overdue is not None:
-        dossiers = dossiers.filter(overdue=filters.overdue)
+        late = overdue_q(now)
+        dossiers = dossiers.filter(late) if filters.overdue else dossiers.exclude(late)
     if filters.due_soon is not None:
         dossiers = dossiers.filter(due_soon=filters.due_soon)
     if filters.procedure:
@@ -316,11 +384,16 @@ def dossier_worklist(
         except ValueError:
             return []
         dossiers = dossiers.filter(pk__gt=last) if oldest_first else dossiers.filter(pk__lt=last)
-    return list(
+    rows = list(
         dossiers.select_related("procedure", "receiving_agency", "competent_agency").order_by(
             "pk" if oldest_first else "-pk"
         )[:limit]
     )
+    # The rows say "Quá hạn" exactly when the tab and the dashboard count them (overdue_q),
+    # not as the last run of `deadlines_flag` left the stored flag.
+    for row in rows:
+        row.overdue = is_overdue(row, now)
+    return rows
 
 
 def intake_deadlines(*, dossiers: list[Dossier]) -> dict[int, datetime.datetime]:
@@ -404,6 +477,8 @@ def dossier_page_parts(*, dossier: Dossier) -> dict[str, Any]:
             value = dict(field.get("choices", [])).get(value, value)
         elif field.get("type") == "checkbox":
             value = "Có" if value else "Không"
+        elif field.get("type") == "date":
+            value = vn_date(value)  # kept as ISO text, shown as 16/11/2026
         answers.append((field.get("label", field["name"]), value))
     documents = list(dossier.documents.order_by("uploaded_at", "pk"))
     for document in documents:
@@ -435,65 +510,6 @@ def applicant_from_earlier(*, actor: Actor, id_number: str) -> Dossier | None:
         Dossier.objects.filter(receiving_agency_id__in=desks, applicant_id_number=id_number)
         .order_by("-pk")
         .first()
-    )
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    agencies: list[Agency]
-    received: int
-    in_process: int
-    overdue: int
-    returned: int
-    decided: int
-    on_time: int
-    most_overdue: list[Dossier]
-    load: list[tuple[str, int]]
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self.on_time / self.decided if self.decided else None
-
-
-def agency_dashboard(*, actor: Actor, month_start: datetime.datetime) -> Dashboard:
-    """The month at a glance for a leader's agencies: a handful of aggregate queries,
-    whatever the number of dossiers (DESIGN: dashboards never scan every dossier row by row)."""
-    agencies = [
-        m.agency for m in memberships_of(user=actor).filter(role__in=["leader", "agency_admin"])
-    ]
-    ids = [agency.pk for agency in agencies]
-    dossiers = Dossier.objects.filter(competent_agency_id__in=ids)
-    open_statuses = [
-        lifecycle.Status.RECEIVED,
-        lifecycle.Status.PROCESSING,
-        lifecycle.Status.SUPPLEMENT_REQUESTED,
-        lifecycle.Status.AWAITING_OBLIGATION,
-    ]
-    counts = dossiers.aggregate(
-        received=Count("pk", filter=Q(received_at__gte=month_start)),
-        in_process=Count("pk", filter=Q(status__in=open_statuses)),
-        overdue=Count("pk", filter=Q(overdue=True)),
-        returned=Count("pk", filter=Q(returned_at__gte=month_start)),
-        decided=Count("pk", filter=Q(completed_at__gte=month_start) & ~Q(outcome="")),
-        on_time=Count(
-            "pk", filter=Q(completed_at__gte=month_start, outcome__in=["early", "on_time"])
-        ),
-    )
-    most_overdue = list(
-        dossiers.filter(overdue=True).select_related("procedure").order_by("due_at")[:5]
-    )
-    load = list(
-        ProcessTask.objects.filter(finished_at__isnull=True, agency_id__in=ids)
-        .values_list("assignee__username", "assignee__first_name")
-        .annotate(open_steps=Count("pk"))
-        .order_by("-open_steps")
-    )
-    return Dashboard(
-        agencies=agencies,
-        most_overdue=most_overdue,
-        # People by their names (the demo and create_staff keep the full name there).
-        load=[(name or username or "Chưa giao", count) for username, name, count in load],
-        **{key: value or 0 for key, value in counts.items()},
     )
 
 
