@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -15,4 +16,5 @@ def lockout_response(
 ) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse(error_body("locked_out", MESSAGE), status=429)
-    return render(request, "accounts/locked.html", status=429)
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return render(request, "accounts/locked.html", {"minutes": minutes}, status=429)

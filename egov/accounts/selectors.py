@@ -1,11 +1,14 @@
 """Reads of the accounts app that other apps use."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from egov.orgs.models import Membership
+from egov.orgs.policies import can_read_everything
 
 from .models import CitizenIdentity
+from .policies import administered_agency_ids
 
 
 def citizen_identity(user: AbstractBaseUser | AnonymousUser) -> CitizenIdentity | None:
@@ -26,3 +29,22 @@ def citizen_identity(user: AbstractBaseUser | AnonymousUser) -> CitizenIdentity 
         .select_related("user")
         .first()
     )
+
+
+def accounts_visible_to(*, actor: AbstractBaseUser | AnonymousUser) -> QuerySet[User]:
+    """The accounts the admin site lists for this person (egov.accounts.policies).
+
+    Staff accounts only: an account with a role, or with a password (a new account before its
+    first role). Citizens sign in with VNeID, have no password, and are nobody's to list.
+    """
+    staff = Membership.objects.filter(user_id=OuterRef("pk"))
+    accounts = User.objects.filter(
+        Exists(staff) | ~Q(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    )
+    if can_read_everything(actor):
+        return accounts
+    agencies = administered_agency_ids(actor)
+    if not agencies:
+        return accounts.none()
+    served = Membership.objects.filter(user_id=OuterRef("pk"), active=True, agency_id__in=agencies)
+    return accounts.filter(Exists(served))

@@ -1,19 +1,37 @@
-"""Sign-in for API clients: a password exchanged for a bearer token that expires."""
+"""Writes of the accounts app: API tokens (a password exchanged for a bearer token that
+expires), staff passwords (set, reset by e-mail) and the admin site's account details."""
 
 import datetime
 import hashlib
+import logging
 import secrets
+import unicodedata
+from collections.abc import Iterable
 
+from axes.utils import reset as axes_reset  # type: ignore[import-untyped]
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from egov.core.errors import DomainError
+from egov.core.errors import DomainError, NotAllowedError
 
+from . import policies
 from .models import ApiToken
 from .twofactor import has_two_factor, must_use_two_factor, verify_code
+
+logger = logging.getLogger(__name__)
+
+# What the admin site lets an administrator change on an account; a superuser changes all.
+ACCOUNT_DETAILS = frozenset({"first_name", "last_name", "email", "is_active"})
 
 
 class SecondFactorError(DomainError):
@@ -71,3 +89,99 @@ def api_token_user(*, key: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic  # the admin site and the password forms may call it inside their own
+def password_set(*, user: User, password: str) -> User:
+    """Give the account a new password (already checked against the password rules) and end
+    everything signed in with the old one.
+
+    Every session of the account ends with it: Django keeps a digest of the password hash in
+    each session and drops a session whose digest no longer matches. The page that changed
+    the password keeps its own session alive, if it wants to, with update_session_auth_hash.
+    The API's bearer tokens are deleted, and a lockout for repeated failures is lifted: the
+    person has just proved who they are. Callers check who may do this (the reset link's
+    token, the current password, egov.accounts.policies for an administrator).
+    """
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked.set_password(password)
+    locked.save(update_fields=["password"])
+    user.password = locked.password
+    ApiToken.objects.filter(user_id=user.pk).delete()
+    axes_reset(username=user.get_username())
+    logger.info("Password set for account %s", user.pk)
+    return user
+
+
+def _same_address(first: str, second: str) -> bool:
+    def fold(text: str) -> str:
+        return unicodedata.normalize("NFKC", text).casefold()
+
+    return fold(first) == fold(second)
+
+
+def password_reset_accounts(*, email: str) -> list[User]:
+    """The active accounts with a password (staff: citizens sign in with VNeID) that give
+    this e-mail address, compared as Django's own reset form does."""
+    candidates = User.objects.filter(email__iexact=email, is_active=True).order_by("pk")
+    return [
+        user
+        for user in candidates
+        if user.has_usable_password() and _same_address(user.email, email)
+    ]
+
+
+def password_reset_mail_send(*, email: str, base_url: str) -> int:
+    """Send each account with this address a link to set a new password; returns how many.
+
+    The link (`base_url` + the reset page) carries a token that works once (it hashes the
+    password and the last sign-in) and only for PASSWORD_RESET_TIMEOUT. Run from a task
+    (egov.accounts.tasks), so the page that asked answers the same, as fast, whether or not
+    an account has the address.
+    """
+    minutes = settings.PASSWORD_RESET_TIMEOUT // 60
+    sent = 0
+    for user in password_reset_accounts(email=email):
+        path = reverse(
+            "accounts:password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+        context = {
+            "name": user.get_full_name() or user.get_username(),
+            "username": user.get_username(),
+            "link": base_url.rstrip("/") + path,
+            "minutes": minutes,
+            "site_name": settings.MOTCUA_SITE_NAME,
+        }
+        subject = render_to_string("accounts/password_reset_subject.txt", context)
+        body = render_to_string("accounts/password_reset_email.txt", context)
+        EmailMessage(" ".join(subject.split()), body, to=[user.email]).send()
+        sent += 1
+    return sent
+
+
+@transaction.atomic  # the admin site calls it inside its own transaction
+def account_save(*, actor: policies.Actor, account: User, changed: Iterable[str] | None) -> User:
+    """The admin site's "save" on an account: a new one (`changed` None), or these details
+    of an existing one. Switching an account off ends its sessions and its API tokens (Django
+    signs nobody in as an inactive account)."""
+    if changed is None:
+        if not policies.can_create_account(actor):
+            raise NotAllowedError("Bạn không có quyền tạo tài khoản.")
+        account.save()
+        return account
+    if not policies.can_manage_account(actor, account):
+        raise NotAllowedError("Bạn không có quyền sửa tài khoản này.")
+    fields = set(changed)
+    if getattr(actor, "is_superuser", False):
+        account.save()  # every field; the admin site saves groups and permissions itself
+    elif fields - ACCOUNT_DETAILS:
+        raise NotAllowedError("Bạn chỉ được sửa họ tên, thư điện tử và trạng thái tài khoản.")
+    elif fields:
+        account.save(update_fields=sorted(fields))
+    if "is_active" in fields and not account.is_active:
+        ApiToken.objects.filter(user_id=account.pk).delete()
+    return account

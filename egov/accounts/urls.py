@@ -10,8 +10,33 @@ urlpatterns = [
     # Citizens and organisations: the national e-identity (egov.accounts.vneid).
     path("dang-nhap/vneid/", views.vneid_start, name="vneid_start"),
     path("dang-nhap/vneid/ve/", views.vneid_callback, name="vneid_callback"),
+    # Staff who forgot their password: a link by e-mail, or the administrator (the page says).
+    path("dang-nhap/quen-mat-khau/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "dang-nhap/quen-mat-khau/da-gui/",
+        views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "dang-nhap/dat-lai/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "dang-nhap/dat-lai/xong/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     # Sign-out is a POST (a form with the CSRF token), so no link or image can sign anyone out.
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("xac-thuc/", views.verify, name="verify"),
     path("xac-thuc/cai-dat/", views.enrol, name="enrol"),
+    # The officer's own account (behind the second factor: egov.accounts.middleware).
+    path("tai-khoan/", views.account, name="account"),
+    path("tai-khoan/doi-mat-khau/", views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "tai-khoan/doi-mat-khau/xong/",
+        views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
 ]

@@ -1,23 +1,37 @@
-"""Sign-in pages: staff (password, second factor) and citizens (VNeID)."""
+"""Sign-in pages: staff (password, second factor, a forgotten password, their own password)
+and citizens (VNeID); the page a form without its CSRF token gets."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from egov.core.errors import DomainError
 from egov.core.pdf import qr_svg_data_uri
+from egov.core.ratelimit import allow
+from egov.orgs.selectors import memberships_of
 
 from . import vneid
+from .forms import NewPasswordForm, OwnPasswordChangeForm, PasswordResetRequestForm, SignInForm
 from .selectors import citizen_identity
-from .twofactor import enrolment_confirm, enrolment_device, sign_in_second_factor
+from .tasks import send_password_reset
+from .twofactor import (
+    enrolment_confirm,
+    enrolment_device,
+    has_two_factor,
+    sign_in_second_factor,
+)
 
 # Where a citizen lands after signing in when nothing else was asked (the portal's page).
 CITIZEN_HOME = "/ho-so-cua-toi/"
@@ -35,12 +49,18 @@ def _next(request: HttpRequest) -> str:
     return target if safe else "/can-bo/"
 
 
+NO_CODE = "Hãy nhập mã 6 chữ số đang hiện trong ứng dụng xác thực."
+
+
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
+        code = request.POST.get("code", "")[:10]
         try:
-            sign_in_second_factor(request, request.POST.get("code", "")[:10])
+            if not code.strip():
+                raise DomainError(NO_CODE, code="no_otp")
+            sign_in_second_factor(request, code)
         except DomainError as problem:
             error = problem.message
         else:
@@ -52,8 +72,11 @@ def verify(request: HttpRequest) -> HttpResponse:
 def enrol(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
+        code = request.POST.get("code", "")[:10]
         try:
-            enrolment_confirm(request, request.POST.get("code", "")[:10])
+            if not code.strip():
+                raise DomainError(NO_CODE, code="no_otp")
+            enrolment_confirm(request, code)
         except DomainError as problem:
             error = problem.message
         else:
@@ -84,6 +107,7 @@ class LoginView(auth_views.LoginView):
     """Staff sign in with a password; the page also offers citizens the VNeID button."""
 
     template_name = "accounts/login.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self) -> str:
@@ -98,8 +122,141 @@ class LoginView(auth_views.LoginView):
         # A staff page as `next` is no place for a citizen to land.
         if target and not target.startswith(STAFF_PREFIXES):
             start = f"{start}?{urlencode({'next': target})}"
-        context.update(vneid_enabled=vneid.enabled(), vneid_start=start)
+        context.update(
+            # Django's view names the site by its host; the page names the platform.
+            site_name=settings.MOTCUA_SITE_NAME,
+            vneid_enabled=vneid.enabled(),
+            vneid_start=start,
+            session_hours=settings.SESSION_COOKIE_AGE // 3600,
+        )
         return context
+
+
+@never_cache
+@require_GET
+def admin_sign_in(request: HttpRequest) -> HttpResponse:
+    """The admin site's sign-in is this site's: one page, with its lockout, second factor
+    and forgotten password. Someone signed in whom the admin site turned away is told so
+    here, rather than sent back and forth between the two."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    target = request.GET.get("next", "")
+    query = urlencode({"next": target if _safe(request, target) else reverse("admin:index")})
+    return redirect(f"{reverse('accounts:login')}?{query}")
+
+
+# "Quên mật khẩu": a link by e-mail (Django's reset views, with our forms and words).
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for the account's e-mail address and answers the same whether or not an
+    account has it; the e-mail leaves from a task. An address may ask only so often."""
+
+    template_name = "accounts/password_reset_form.html"
+    form_class = PasswordResetRequestForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not allow(request, scope="password_reset", rate=settings.MOTCUA_PASSWORD_RESET_RATE):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(
+                None, "Bạn đã yêu cầu quá nhiều lần trong thời gian ngắn; hãy thử lại sau."
+            )
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 429
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        send_password_reset.enqueue(
+            email=form.cleaned_data["email"], base_url=self.request.build_absolute_uri("/")
+        )
+        return redirect(self.get_success_url())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(minutes=settings.PASSWORD_RESET_TIMEOUT // 60, **kwargs)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(minutes=settings.PASSWORD_RESET_TIMEOUT // 60, **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link from the e-mail: a new password, twice. The link works once (its token
+    hashes the old password) and for PASSWORD_RESET_TIMEOUT; setting the password ends
+    every session of the account (egov.accounts.services.password_set)."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = NewPasswordForm
+    reset_url_token = "mat-khau-moi"  # noqa: S105 - the page's address, not a password
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(minutes=settings.PASSWORD_RESET_TIMEOUT // 60, **kwargs)
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+# After signing in: the officer's own account.
+
+
+def _with_password(request: HttpRequest) -> None:
+    """The account pages are for those who sign in with a password (staff); citizens sign
+    in with VNeID and have none to change."""
+    if not request.user.has_usable_password():  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+@never_cache
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """The page "Tài khoản của tôi": who the site knows the officer as, what they can change."""
+    _with_password(request)
+    user = request.user
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "memberships": memberships_of(user=user).order_by("agency__name", "role"),
+            "two_factor": has_two_factor(user),  # type: ignore[arg-type]
+        },
+    )
+
+
+@method_decorator(login_required, name="dispatch")
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The page "Đổi mật khẩu": this session stays signed in, every other one ends."""
+
+    template_name = "accounts/password_change_form.html"
+    form_class = OwnPasswordChangeForm
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated:
+            _with_password(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its valid CSRF token (CSRF_FAILURE_VIEW): nothing was done; say
+    why that usually happens and how to go on, in words, not Django's English page."""
+    back = request.headers.get("referer", "")
+    if not _safe(request, back):
+        back = ""
+    no_cookie = "cookie" in reason.lower()
+    return render(
+        request, "accounts/csrf_failure.html", {"back": back, "no_cookie": no_cookie}, status=403
+    )
 
 
 def _vneid_problem(request: HttpRequest, problem: vneid.VneidError, target: str) -> HttpResponse:

@@ -175,10 +175,12 @@ class Procedure(models.Model):
 class ProcedureRevision(models.Model):
     """The full content of one version of a procedure, as the catalogue file shows it."""
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="revisions")
-    version = models.PositiveIntegerField()
-    content = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    procedure = models.ForeignKey(
+        Procedure, verbose_name="thủ tục", on_delete=models.CASCADE, related_name="revisions"
+    )
+    version = models.PositiveIntegerField("phiên bản")
+    content = models.JSONField("nội dung")
+    created_at = models.DateTimeField("lưu lúc", auto_now_add=True)
 
     class Meta:
         verbose_name = "phiên bản thủ tục"

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from egov.orgs.policies import can_read_everything
 
+from .lifecycle import EVENT_LABELS
 from .models import Feedback, FeedbackEvent
 
 
@@ -35,9 +36,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class FeedbackEventInline(admin.TabularInline):
     model = FeedbackEvent
     extra = 0
-    fields = ("at", "action", "from_status", "to_status", "actor_label", "late", "note")
+    fields = ("at", "what", "from_status", "to_status", "actor_label", "late", "note")
     readonly_fields = fields
     can_delete = False
+
+    @admin.display(description="thao tác")
+    def what(self, event: FeedbackEvent) -> str:
+        return EVENT_LABELS.get(event.action, event.action)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

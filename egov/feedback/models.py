@@ -48,7 +48,7 @@ class Category(models.TextChoices):
 
 class Feedback(models.Model):
     reference = models.UUIDField("số tham chiếu", default=uuid.uuid4, unique=True, editable=False)
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField("mã công khai", default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField("loại", max_length=10, choices=Kind.choices)
     subject_type = models.CharField("về", max_length=10, choices=SubjectType.choices)
     procedure = models.ForeignKey(
@@ -97,7 +97,9 @@ class Feedback(models.Model):
     )
     consent_to_publish = models.BooleanField("đồng ý công khai", default=False)
     # The check page's one-time token: the same form sent twice makes one feedback.
-    submission_token = models.CharField(max_length=32, blank=True, editable=False)
+    submission_token = models.CharField(
+        "mã chống gửi trùng", max_length=32, blank=True, editable=False
+    )
 
     status = models.CharField(
         "trạng thái", max_length=10, choices=Status.choices, default=Status.RECEIVED
@@ -112,6 +114,7 @@ class Feedback(models.Model):
     classified_at = models.DateTimeField("phân loại lúc", null=True, blank=True)
     classified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name="người phân loại",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -121,6 +124,7 @@ class Feedback(models.Model):
     rejected_at = models.DateTimeField("từ chối lúc", null=True, blank=True)
     rejected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name="người từ chối",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -131,6 +135,7 @@ class Feedback(models.Model):
     answered_at = models.DateTimeField("trả lời lúc", null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name="tài khoản người trả lời",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -143,6 +148,7 @@ class Feedback(models.Model):
     published_at = models.DateTimeField("công khai lúc", null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name="người duyệt công khai",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -159,7 +165,7 @@ class Feedback(models.Model):
     public_subject = models.CharField("đối tượng (công khai)", max_length=600, blank=True)
     # Folded public text (egov.core.text.fold), with a leading space; empty until published.
     search_text = models.TextField(editable=False, default="")
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
 
     class Meta:
         verbose_name = "phản ánh, kiến nghị"
@@ -198,12 +204,17 @@ class Feedback(models.Model):
 class FeedbackEvent(models.Model):
     """One row per thing that happened to a feedback: append-only, the page's history."""
 
-    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events")
+    feedback = models.ForeignKey(
+        Feedback, verbose_name="phản ánh", on_delete=models.CASCADE, related_name="events"
+    )
     action = models.CharField("thao tác", max_length=20)
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10)
+    from_status = models.CharField(
+        "từ trạng thái", max_length=10, choices=Status.choices, blank=True
+    )
+    to_status = models.CharField("sang trạng thái", max_length=10, choices=Status.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name="tài khoản người thực hiện",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

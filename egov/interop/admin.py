@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from egov.core.ratelimit import parse_rate
+from egov.orgs.admin import LabelledInlineFormSet
 
 from . import policies, registry_snapshot
 from .inbound.selectors import inbound_scopes
@@ -69,6 +70,7 @@ class ReadOnlyBusAdmin(BusAdmin):
 
 class SystemServiceInline(admin.TabularInline):
     model = SystemService
+    formset = LabelledInlineFormSet
     extra = 0
     fields = [
         "code",
@@ -275,7 +277,7 @@ class ConnectionAccountAdmin(BusAdmin):
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnlyBusAdmin):
     list_display = [
-        "pk",
+        "number",
         "system",
         "topic",
         "ordering_key",
@@ -291,6 +293,10 @@ class OutboxMessageAdmin(ReadOnlyBusAdmin):
     list_per_page = 50
     # The outbox grows with every dossier event: no COUNT(*) of the whole table per page.
     show_full_result_count = False
+
+    @admin.display(description="số", ordering="pk")
+    def number(self, obj: OutboxMessage) -> int:
+        return int(obj.pk)
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # A payload may carry personal data: the operators' page opens it, for them only.

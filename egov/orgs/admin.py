@@ -13,7 +13,9 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import HttpRequest
+from django.utils.text import capfirst
 
 from egov.core.errors import DomainError
 
@@ -23,6 +25,22 @@ from .models import PROVINCE_WIDE_ROLES, Agency, CalendarEntry, Membership, Role
 admin.site.site_header = "Quản trị MotCua"
 admin.site.site_title = "Quản trị MotCua"
 admin.site.index_title = "Danh mục và cấu hình"
+admin.site.empty_value_display = "—"
+
+
+class LabelledInlineFormSet(forms.BaseInlineFormSet):
+    """A tabular inline's inputs sit under column headings, which do not name them for a
+    screen reader: each input gets its column's name and its row's number."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        row = f" (dòng {index + 1})" if index is not None else ""
+        for name, field in form.fields.items():
+            widget: forms.Widget = getattr(field.widget, "widget", None) or field.widget
+            if widget.is_hidden:
+                continue
+            label = "Xóa dòng này" if name == DELETION_FIELD_NAME else capfirst(field.label)
+            widget.attrs["aria-label"] = f"{label}{row}"
 
 
 class PolicyAdmin(admin.ModelAdmin):

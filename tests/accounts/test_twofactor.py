@@ -74,3 +74,12 @@ def test_the_verify_page_does_not_redirect_elsewhere(client, people):
         reverse("accounts:verify"), {"code": code_for(device), "next": "https://evil.example/"}
     )
     assert response["Location"] == "/can-bo/"
+
+
+def test_an_empty_code_is_asked_for_in_words(client, people):
+    TOTPDevice.objects.create(user=people["leader"], name="app", confirmed=True)
+    sign_in(client, "lanhdao.xa")
+    html = client.post(reverse("accounts:verify"), {"code": " ", "next": "/can-bo/"}).content
+    html = html.decode()
+    assert "Hãy nhập mã 6 chữ số đang hiện trong ứng dụng xác thực." in html
+    assert 'aria-describedby="code_error"' in html

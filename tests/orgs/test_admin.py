@@ -36,12 +36,21 @@ def change_form_data(client, url, procedure) -> dict:
         {
             "sector": procedure.sector_id,
             "competent_agency": procedure.competent_agency_id or "",
-            "form_schema": '{"fields": []}',
             "legacy_online_level": procedure.legacy_online_level or "",
             "online_time_limit_value": "",
             "valid_to": "",
         }
     )
+    # The e-form builder's rows, one per field of the saved e-form.
+    fields = procedure.form_schema.get("fields", [])
+    data["form_schema-TOTAL_FORMS"] = data["form_schema-INITIAL_FORMS"] = len(fields)
+    for index, field in enumerate(fields):
+        row = f"form_schema-{index}-"
+        data[row + "label"], data[row + "name"] = field["label"], field["name"]
+        data[row + "type"], data[row + "ORDER"] = field["type"], index + 1
+        data[row + "choices"] = "\n".join(f"{v} | {label}" for v, label in field.get("choices", []))
+        if field["required"]:
+            data[row + "required"] = "on"
     for prefix, rows in (
         ("documents", procedure.documents.all()),
         ("fees", procedure.fees.all()),
@@ -201,7 +210,8 @@ def new_procedure_form(sector_id: int, **changes) -> dict:
         "result_name": "Giấy xác nhận",
         "legal_basis": "Nghị định 118/2025/NĐ-CP",
         "valid_from": "2025-07-01",
-        "form_schema": "{}",
+        "form_schema-TOTAL_FORMS": 0,  # the e-form builder, with no field yet
+        "form_schema-INITIAL_FORMS": 0,
         "documents-TOTAL_FORMS": 0,
         "documents-INITIAL_FORMS": 0,
         "fees-TOTAL_FORMS": 0,

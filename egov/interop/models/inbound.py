@@ -25,14 +25,14 @@ class ConnectionAccount(models.Model):
     scopes = models.CharField("phạm vi được cấp", max_length=500, blank=True)
     rate = models.CharField("giới hạn tần suất", max_length=16, default="120/m")
     active = models.BooleanField("đang hoạt động", default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
 
     class Meta:
         verbose_name = "tài khoản kết nối"
         verbose_name_plural = "tài khoản kết nối"
 
     def __str__(self) -> str:
-        return f"{self.system_id} · {self.application_id}"
+        return f"{self.system.code} · {self.application.name}"
 
     @property
     def scope_set(self) -> frozenset[str]:

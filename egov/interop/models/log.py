@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db import models
 
+from .registry import Direction
+
 
 class BodyStorage(models.TextChoices):
     PLAIN = "plain", "Nguyên văn"
@@ -33,24 +35,24 @@ class LogOutcome(models.TextChoices):
 class MessageLog(models.Model):
     seq = models.PositiveBigIntegerField("số thứ tự", unique=True)
     at = models.DateTimeField("thời điểm")
-    direction = models.CharField("chiều", max_length=3)
+    direction = models.CharField("chiều", max_length=3, choices=Direction.choices)
     system = models.CharField("hệ thống", max_length=32)
     service = models.CharField("dịch vụ", max_length=64)
     # Who asked: our province's system for outbound calls, the connection account inbound.
     party = models.CharField("bên yêu cầu", max_length=128)
-    idempotency_key = models.CharField(max_length=128, blank=True)
-    outbox_id = models.PositiveBigIntegerField(null=True, blank=True)
+    idempotency_key = models.CharField("khóa chống gửi trùng", max_length=128, blank=True)
+    outbox_id = models.PositiveBigIntegerField("số thông điệp chờ gửi", null=True, blank=True)
     request_digest = models.CharField("mã băm yêu cầu", max_length=64)
-    request_body = models.TextField(blank=True)
+    request_body = models.TextField("nội dung yêu cầu", blank=True)
     response_status = models.PositiveSmallIntegerField("mã phản hồi", null=True, blank=True)
     response_code = models.CharField("mã lỗi đối tác", max_length=32, blank=True)
-    response_digest = models.CharField(max_length=64, blank=True)
-    response_body = models.TextField(blank=True)
-    body_storage = models.CharField(max_length=10, choices=BodyStorage.choices)
+    response_digest = models.CharField("mã băm phản hồi", max_length=64, blank=True)
+    response_body = models.TextField("nội dung phản hồi", blank=True)
+    body_storage = models.CharField("cách lưu nội dung", max_length=10, choices=BodyStorage.choices)
     duration_ms = models.PositiveIntegerField("thời gian (ms)")
     outcome = models.CharField("kết quả", max_length=10, choices=LogOutcome.choices)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField("mã băm dòng trước", max_length=64)
+    hash = models.CharField("mã băm", max_length=64)
 
     class Meta:
         verbose_name = "nhật ký trao đổi"
@@ -62,7 +64,7 @@ class MessageLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.direction} {self.system} {self.service}"
+        return f"#{self.seq} {self.get_direction_display()} {self.system} {self.service}"
 
     def chained_content(self) -> dict[str, Any]:
         """What the row's hash covers (egov.core.hashchain): everything but the hashes."""

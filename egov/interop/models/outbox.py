@@ -25,18 +25,18 @@ class OutboxMessage(models.Model):
     # Messages with the same key go out in order (one dossier's, say).
     ordering_key = models.CharField("khóa thứ tự", max_length=64)
     # The receiver drops a message it has seen before: delivery is at least once.
-    idempotency_key = models.CharField(max_length=128, unique=True)
-    payload = models.JSONField()
+    idempotency_key = models.CharField("khóa chống gửi trùng", max_length=128, unique=True)
+    payload = models.JSONField("nội dung gửi")
     status = models.CharField(
         "trạng thái", max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
     attempts = models.PositiveIntegerField("số lần gửi", default=0)
     next_attempt_at = models.DateTimeField("gửi lại lúc")
     # A worker that claims a message holds it until then; a worker that dies lets it go.
-    leased_until = models.DateTimeField(null=True, blank=True)
-    lease_owner = models.CharField(max_length=64, blank=True)
+    leased_until = models.DateTimeField("bộ gửi giữ đến", null=True, blank=True)
+    lease_owner = models.CharField("bộ gửi đang giữ", max_length=64, blank=True)
     # The retry budget is counted from here: the message's creation, or its last replay.
-    retry_from = models.DateTimeField()
+    retry_from = models.DateTimeField("tính lượt gửi lại từ")
     last_status = models.PositiveSmallIntegerField("mã phản hồi cuối", null=True, blank=True)
     last_error = models.TextField("lỗi cuối", blank=True)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)

@@ -11,9 +11,9 @@ from django.db import models
 
 class AuthKind(models.TextChoices):
     NONE = "none", "Không xác thực"
-    OAUTH2_CLIENT = "oauth2_client", "OAuth2 client credentials"
+    OAUTH2_CLIENT = "oauth2_client", "OAuth2 (ứng dụng tự xác thực)"
     API_KEY = "api_key", "Khóa API (X-API-Key)"
-    BASIC = "basic", "HTTP Basic"
+    BASIC = "basic", "Tên và mật khẩu (HTTP Basic)"
 
 
 class Direction(models.TextChoices):
