@@ -3,7 +3,7 @@ SHELL := /bin/bash
 # The first Python >= 3.11 on this machine builds the virtual environment.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
-	&& echo $$p && break; done)
+	2>/dev/null && echo $$p && break; done)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
@@ -40,35 +40,38 @@ migrate: install
 assets: install
 	MOTCUA_MODE=demo $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
-# The demo runs three processes: the simulators (started first: the demo month's counter
-# intakes already ask the population database), the task worker (outbox delivery) and the web
-# server; Ctrl+C stops all three. It stops with a message (egov/demo/startup.py) when a port is
-# taken, the simulators do not answer or the worker dies at start, rather than serve without them.
+# The demo runs four processes: the simulators, the task worker (outbox delivery; it starts
+# with a delivery round and the tax poll), the web server and, once the site answers, the month
+# of demo dossiers loading in the background (the logins and the catalogue are in before the
+# site starts; the month's counter intakes ask the simulators' population database). Ctrl+C
+# stops them all. It stops with a message (egov/demo/startup.py) when a port is taken, the
+# simulators or the site do not answer or the worker dies at start, rather than serve without
+# them. Quiet: e-mail goes to the simulators' mailbox page (egov/notifications/demo_mailbox.py),
+# there is no access log, and the processes print warnings and errors only.
 STARTUP := $(BIN)/python -m egov.demo.startup
+DEMO_SITE = http://$(HOST):$(PORT)
+DEMO_SIMS = http://127.0.0.1:$(SIMS_PORT)
+# On whatever PORT the site runs, the national portal simulator hands its citizens' dossiers
+# to it and VNeID sends signed-in citizens back to it.
+VNEID_BACK = /dang-nhap/vneid/ve/
+DEMO_SIMS_ENV = SIMS_MOTCUA_URL=$(DEMO_SITE) \
+	SIMS_VNEID_REDIRECT_URIS=$(DEMO_SITE)$(VNEID_BACK),http://localhost:$(PORT)$(VNEID_BACK)
 demo: migrate assets
-	@export MOTCUA_MODE=demo MOTCUA_SIMS_URL=http://127.0.0.1:$(SIMS_PORT); \
-	trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
+	@export MOTCUA_MODE=demo MOTCUA_PUBLIC_URL=$(DEMO_SITE) MOTCUA_SIMS_URL=$(DEMO_SIMS) \
+		DJANGO_LOG_LEVEL=WARNING; \
+	trap 'exit 130' INT TERM; trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
 	$(STARTUP) ports 127.0.0.1:$(SIMS_PORT):SIMS_PORT $(HOST):$(PORT):PORT || exit 1; \
-	$(BIN)/python -m sims --host 127.0.0.1 --port $(SIMS_PORT) --quiet & \
-	$(STARTUP) sims --pid $$! --url http://127.0.0.1:$(SIMS_PORT) || exit 1; \
-	$(BIN)/python manage.py seed_demo || exit 1; \
-	$(BIN)/python manage.py db_worker --queue-name default --interval 1 & \
-	$(STARTUP) worker --pid $$! || exit 1; \
-	$(BIN)/python manage.py deliver_outbox --kick; \
-	echo; \
-	echo "MotCua chạy tại http://$(HOST):$(PORT)/"; \
-	echo "  Tra cứu thủ tục:   http://$(HOST):$(PORT)/"; \
-	echo "  Công dân (VNeID):  http://$(HOST):$(PORT)/dang-nhap/vneid/ — chọn Nguyễn Tấn An (mức 2)"; \
-	echo "  Nộp trực tuyến:    http://$(HOST):$(PORT)/thu-tuc/1.001193/ (Đăng ký khai sinh)"; \
-	echo "  Đặt lịch hẹn:      http://$(HOST):$(PORT)/dat-lich/ · Phản ánh: http://$(HOST):$(PORT)/phan-anh/"; \
-	echo "  Đăng nhập cán bộ:  http://$(HOST):$(PORT)/dang-nhap/"; \
-	echo "  Quản trị:          http://$(HOST):$(PORT)/quan-tri/"; \
-	echo "  Trục liên thông:   http://$(HOST):$(PORT)/can-bo/lien-thong/ (quantri.tinh)"; \
-	echo "  Cổng DVC quốc gia (mô phỏng): http://127.0.0.1:$(SIMS_PORT)/dvcqg/ (nộp hồ sơ: /dvcqg/nop-ho-so)"; \
-	echo "  Tin nhắn đã gửi (mô phỏng):   http://127.0.0.1:$(SIMS_PORT)/sms/ · Zalo: http://127.0.0.1:$(SIMS_PORT)/zalo/"; \
-	echo "Nhấn Ctrl+C để dừng."; \
-	$(BIN)/gunicorn egov.wsgi:application --bind $(HOST):$(PORT) \
-		--workers 2 --access-logfile - --error-logfile -
+	$(DEMO_SIMS_ENV) $(BIN)/python -m sims --host 127.0.0.1 --port $(SIMS_PORT) --quiet & sims=$$!; \
+	$(BIN)/python manage.py demo_worker --queue-name default --interval 1 & worker=$$!; \
+	$(STARTUP) sims --pid $$sims --url $(DEMO_SIMS) || exit 1; \
+	$(BIN)/python manage.py seed_demo --dossiers 0 --verbosity 0 || exit 1; \
+	$(BIN)/gunicorn egov.wsgi:application --bind $(HOST):$(PORT) --workers 2 \
+		--log-level warning & web=$$!; \
+	$(STARTUP) worker --pid $$worker || exit 1; \
+	$(STARTUP) web --pid $$web --url $(DEMO_SITE)/ || exit 1; \
+	$(BIN)/python manage.py demo_banner --site $(DEMO_SITE) --sims $(DEMO_SIMS); \
+	MOTCUA_OUTBOX_KICK=false $(BIN)/python manage.py seed_demo_dossiers & \
+	wait $$web
 
 lint: install-dev
 	$(BIN)/ruff check .

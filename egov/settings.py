@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Before the second factor's check, so its redirects reach htmx as whole-page ones too.
+    "egov.accounts.middleware.HtmxSignInMiddleware",
     "egov.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -124,11 +126,12 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's checks, with messages in plain Vietnamese (egov.accounts.passwords).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "egov.accounts.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "egov.accounts.passwords.MinimumLengthValidator"},
+    {"NAME": "egov.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "egov.accounts.passwords.NumericPasswordValidator"},
 ]
 if MOTCUA_MODE == "test":
     # Hashing at full strength makes every login in the suite cost a quarter of a second.
@@ -157,6 +160,12 @@ AXES_IPWARE_PROXY_COUNT = env.int("MOTCUA_TRUSTED_PROXIES", default=0) or None
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "desk:worklist"
 LOGOUT_REDIRECT_URL = "portal:home"
+# "Quên mật khẩu": a link sent by e-mail works once and for this many minutes; an address
+# may ask this often (egov.accounts.views.PasswordResetView).
+PASSWORD_RESET_TIMEOUT = env.int("MOTCUA_PASSWORD_RESET_MINUTES", default=60) * 60
+MOTCUA_PASSWORD_RESET_RATE = env.str("MOTCUA_PASSWORD_RESET_RATE", default="5/h")
+# A form sent without its valid CSRF token gets a Vietnamese page that says what to do.
+CSRF_FAILURE_VIEW = "egov.accounts.views.csrf_failure"
 
 # Vietnamese first. English is the second language, but until its translation catalogue exists
 # no middleware switches to it: a browser set to English must still get whole Vietnamese pages,
@@ -164,6 +173,9 @@ LOGOUT_REDIRECT_URL = "portal:home"
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("Tiếng Anh"))]
 LOCALE_PATHS = [BASE_DIR / "egov" / "locale"]
+# Dates as Vietnamese write them, 16/11/2026 and 08:30 16/11/2026, wherever a template or the
+# admin shows one without a format of its own (egov/core/formats/vi/formats.py).
+FORMAT_MODULE_PATH = ["egov.core.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -184,6 +196,10 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if MOTCUA_MODE == "test"
+            # The demo on one machine: hashed names, no compressed copies. Brotli over every
+            # file took 2-3 minutes of a fresh `make demo`, for a site read over localhost.
+            else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            if MOTCUA_MODE == "demo"
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -377,9 +393,15 @@ MOTCUA_VNEID_CLIENT_SECRET = env.str(
 # One call to VNeID (discovery, keys, token, userinfo) may take this long.
 MOTCUA_VNEID_TIMEOUT_SECONDS = env.float("MOTCUA_VNEID_TIMEOUT_SECONDS", default=10.0)
 
-# Mail to applicants and staff: the console in demo, memory in tests, SMTP through EMAIL_URL.
+# Mail to applicants and staff: memory in tests, SMTP through EMAIL_URL; in the demo without
+# EMAIL_URL, the simulators' mailbox (page "Hộp thư demo" at <MOTCUA_SIMS_URL>/mail/).
+MOTCUA_DEMO_MAILBOX_URL = env.str(
+    "MOTCUA_DEMO_MAILBOX_URL", default=f"{_SIMS}/mail" if _SIMS and _LOCAL else ""
+)
 if MOTCUA_MODE == "test":
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+elif MOTCUA_MODE == "demo" and MOTCUA_DEMO_MAILBOX_URL and not env.str("EMAIL_URL", default=""):
+    EMAIL_BACKEND = "egov.notifications.demo_mailbox.EmailBackend"
 else:
     # smtp+tls://user:password@host:587, or the console (the default) for a laptop.
     vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

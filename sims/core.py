@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 
 # The national systems stamp times in Vietnam time; it has no daylight saving.
 VN_TZ = dt.timezone(dt.timedelta(hours=7))
-SYSTEMS = ("dvcqg", "csdldc", "hotich", "thue", "vneid", "sms", "zalo")
+SYSTEMS = ("dvcqg", "csdldc", "hotich", "thue", "vneid", "sms", "zalo", "mail")
 
 # LGSP error codes.
 AUTHEN_ERROR = "100"

@@ -34,6 +34,7 @@ from sims.core import (
     require_str,
 )
 from sims.dvcqg import Dvcqg, MotcuaClient
+from sims.mail import Mail
 from sims.population import Csdldc
 from sims.sms import Sms
 from sims.tax import Thue
@@ -127,6 +128,7 @@ class SimState:
         )
         self.sms = Sms(k["sms"], c.sms_api_key, c.sms_brandname)
         self.zalo = Zalo(k["zalo"], c.zalo_access_token, c.zalo_template_id)
+        self.mail = Mail(k["mail"])
         self.systems: dict[str, System] = {
             s.name: s
             for s in (
@@ -137,6 +139,7 @@ class SimState:
                 self.vneid,
                 self.sms,
                 self.zalo,
+                self.mail,
             )
         }
 

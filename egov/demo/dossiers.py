@@ -1132,6 +1132,12 @@ class DossierStory:
         documents: list[dict[str, Any]] = self.p.proc.content["documents"]
         return [d for d in documents if d["mandatory"]][:3] or documents[:1]
 
+    def counter_papers(self) -> list[dict[str, Any]]:
+        """What the counter scans before it receives: every mandatory paper (a receipt
+        needs each scanned or checked in the original)."""
+        documents: list[dict[str, Any]] = self.p.proc.content["documents"]
+        return [d for d in documents if d["mandatory"]] or documents[:1]
+
     def items(self) -> list[str]:
         document = self.rng.choice(self.p.proc.content["documents"])
         return [f"{document['name']}: {self.rng.choice(SUPPLEMENT_NOTES)}"]
@@ -1151,7 +1157,7 @@ class DossierStory:
                 return_method=p.return_method,
                 form_data=p.form_data,
                 submitter=p.submitter,
-                files=[self.scan(document) for document in self.papers()],
+                files=[self.scan(document) for document in self.counter_papers()],
                 decision="receive",
                 note="",
                 items=[],

@@ -4,11 +4,14 @@ pages while a part of it is missing.
     python -m egov.demo.startup ports 127.0.0.1:8100:SIMS_PORT 127.0.0.1:8000:PORT
     python -m egov.demo.startup sims --pid PID --url http://127.0.0.1:8100
     python -m egov.demo.startup worker --pid PID
+    python -m egov.demo.startup web --pid PID --url http://127.0.0.1:8000/
 
 `ports` checks, before anything starts, that each port is free (a second demo, or another
 program, may hold it: the simulators' health check would then answer for the wrong process).
 `sims` waits until the simulators started as PID answer their health check. `worker` watches
 the task worker started as PID for its first seconds, when a bad setting or database stops it.
+`web` waits until the web server started as PID answers its first page, so the banner with the
+addresses shows only once they work.
 Each failure prints its message (in Vietnamese, for the person running the demo) on stderr and
 exits with status 1; success is silent. Standard library only: it runs before Django does.
 """
@@ -21,14 +24,18 @@ import socket
 import sys
 import time
 from collections.abc import Sequence
-from http.client import HTTPConnection  # noqa: TID251 - probes our own simulator, on this machine
+from http.client import (  # noqa: TID251 - probes our own simulator and site, on this machine
+    HTTPConnection,
+    HTTPException,
+)
 from pathlib import Path
 from urllib.parse import urlsplit
 
 SIMS = "bộ mô phỏng các hệ thống quốc gia (python -m sims)"
-WORKER = "tiến trình xử lý nền (manage.py db_worker, gửi hộp thư đi của trục liên thông)"
+WEB = "máy chủ web của demo (gunicorn)"
+WORKER = "tiến trình xử lý nền (manage.py demo_worker, gửi hộp thư đi của trục liên thông)"
 # What listens on the port each Makefile variable names.
-USERS = {"SIMS_PORT": SIMS, "PORT": "máy chủ web của demo"}
+USERS = {"SIMS_PORT": SIMS, "PORT": WEB}
 
 
 class StartupError(Exception):
@@ -73,19 +80,25 @@ def check_ports(ports: Sequence[tuple[str, int, str]]) -> None:
                 ) from error
 
 
-def _healthy(url: str, timeout: float) -> bool:
+def _get(url: str, path: str, timeout: float) -> tuple[int, bytes] | None:
+    """The status and body of a GET, or None when nothing answers."""
     parts = urlsplit(url)
     connection = HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=timeout)
     try:
-        connection.request("GET", "/_sim/health")
+        connection.request("GET", path)
         response = connection.getresponse()
-        body = response.read()
-    except OSError:
-        return False
+        return response.status, response.read()
+    except (OSError, HTTPException):
+        return None
     finally:
         connection.close()
-    if response.status != 200:
+
+
+def _healthy(url: str, timeout: float) -> bool:
+    answer = _get(url, "/_sim/health", timeout)
+    if answer is None or answer[0] != 200:
         return False
+    body = answer[1]
     try:
         return json.loads(body).get("ok") is True
     except (ValueError, AttributeError):
@@ -113,6 +126,29 @@ def wait_for_sims(*, pid: int, url: str, seconds: float) -> None:
                 f"(cổng {port}).\n"
                 "Cách xử lý: xem lỗi phía trên; kiểm tra tường lửa hoặc chương trình khác trên "
                 "cổng đó, rồi chạy lại make demo."
+            )
+        time.sleep(0.2)
+
+
+def wait_for_web(*, pid: int, url: str, seconds: float) -> None:
+    """Until the web server started as `pid` answers `url` with a page (not an error), for at
+    most `seconds`."""
+    parts = urlsplit(url)
+    deadline = time.monotonic() + seconds
+    while True:
+        if not alive(pid):
+            raise StartupError(
+                f"{WEB.capitalize()} đã dừng trước khi trả lời ở {url} (xem lỗi ngay phía "
+                "trên).\nCách xử lý: sửa lỗi đó, rồi chạy lại make demo."
+            )
+        answer = _get(url, parts.path or "/", timeout=5.0)
+        if answer is not None and answer[0] < 400:
+            return
+        if time.monotonic() >= deadline:
+            said = f"trả lời lỗi {answer[0]}" if answer is not None else "không trả lời"
+            raise StartupError(
+                f"{WEB.capitalize()} {said} ở {url} sau {seconds:g} giây.\n"
+                "Cách xử lý: xem lỗi phía trên, rồi chạy lại make demo."
             )
         time.sleep(0.2)
 
@@ -150,12 +186,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     worker = commands.add_parser("worker", help="tiến trình xử lý nền vẫn chạy")
     worker.add_argument("--pid", type=int, required=True)
     worker.add_argument("--seconds", type=float, default=3)
+    web = commands.add_parser("web", help="chờ trang web đầu tiên trả lời")
+    web.add_argument("--pid", type=int, required=True)
+    web.add_argument("--url", required=True)
+    web.add_argument("--seconds", type=float, default=120)
     args = parser.parse_args(argv)
     try:
         if args.command == "ports":
             check_ports(args.ports)
         elif args.command == "sims":
             wait_for_sims(pid=args.pid, url=args.url.rstrip("/"), seconds=args.seconds)
+        elif args.command == "web":
+            wait_for_web(pid=args.pid, url=args.url, seconds=args.seconds)
         else:
             watch_worker(pid=args.pid, seconds=args.seconds)
     except StartupError as error:

@@ -5,10 +5,13 @@ import datetime
 import random
 import re
 from collections import Counter, defaultdict
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django_tasks import default_task_backend
 
 from egov.accounts.vneid import VneidProfile, citizen_sign_in
 from egov.core.identifiers import personal_id_problem, phone_problem
@@ -326,6 +329,29 @@ def test_two_runs_write_the_same_month(seeded):
     _forget_the_month()
     seed_demo_dossiers(count=20)
     assert _snapshot() == first
+
+
+def test_the_command_plays_the_month_once_then_wakes_the_outbox_worker(seeded, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    out = StringIO()
+    call_command("seed_demo_dossiers", count=20, stdout=out)
+    said = out.getvalue()
+    assert said.startswith("Đã nạp xong hồ sơ mẫu (") and "Hồ sơ mẫu: 20 (" in said
+    assert Dossier.objects.count() == 20
+    # make demo's run writes its outbox rows without a kick each: one wakes the worker after.
+    queued = [result.task.name for result in default_task_backend.results]
+    assert queued.count("deliver_outbox") == 1
+    again = StringIO()
+    call_command("seed_demo_dossiers", count=20, stdout=again)
+    assert again.getvalue().strip() == "Đã có 20 hồ sơ trong hệ thống: không tạo hồ sơ mẫu."
+    assert Dossier.objects.count() == 20
+
+
+def test_the_command_refuses_a_month_too_small_or_without_the_logins():
+    with pytest.raises(CommandError, match="ít nhất 20 hồ sơ trong ít nhất 14 ngày"):
+        call_command("seed_demo_dossiers", count=5, stdout=StringIO())
+    with pytest.raises(CommandError, match="Chạy seed_demo trước"):
+        call_command("seed_demo_dossiers", count=20, stdout=StringIO())
 
 
 def test_applicants_have_consistent_ids_and_phones():

@@ -112,3 +112,11 @@ def test_seed_prints_the_bus_demo_clients_and_they_sign_in(seeded, client):
         )
         assert answer.status_code == 200, answer.content
         assert answer.json()["scope"] == " ".join(demo.scopes)
+
+
+def test_seed_at_verbosity_0_says_nothing_and_seeds_all_the_same():
+    out = StringIO()
+    call_command("seed_demo", dossiers=0, verbosity=0, stdout=out)
+    assert out.getvalue() == ""
+    assert Agency.objects.filter(code="000.00.00.H01").exists()
+    assert Procedure.objects.count() >= 40

@@ -106,10 +106,10 @@ def test_simulators_that_answer_let_the_demo_go_on():
 
 
 def test_a_worker_that_dies_at_start_stops_the_demo():
-    with started("manage.py", "db_worker", "--no-such-option") as worker:
+    with started("manage.py", "demo_worker", "--no-such-option") as worker:
         result = startup("worker", "--pid", str(worker.pid), "--seconds", "20")
     assert result.returncode == 1
-    assert "Tiến trình xử lý nền (manage.py db_worker" in result.stderr
+    assert "Tiến trình xử lý nền (manage.py demo_worker" in result.stderr
     assert "đã dừng ngay sau khi khởi động" in result.stderr
 
 
@@ -118,3 +118,52 @@ def test_a_worker_that_keeps_running_lets_the_demo_go_on():
         result = startup("worker", "--pid", str(worker.pid), "--seconds", "1")
         assert worker.poll() is None
     assert (result.returncode, result.stderr) == (0, "")
+
+
+# A web server that answers every GET with the status given on its command line.
+ANSWERS = """
+import sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+class Answer(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(int(sys.argv[2]))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+HTTPServer(("127.0.0.1", int(sys.argv[1])), Answer).serve_forever()
+"""
+
+
+def test_a_site_that_answers_lets_the_demo_go_on_to_its_banner():
+    port = free_port()
+    with started("-c", ANSWERS, str(port), "302") as site:
+        result = startup("web", "--pid", str(site.pid), "--url", f"http://127.0.0.1:{port}/")
+        assert site.poll() is None
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_a_site_that_answers_only_errors_stops_the_demo():
+    port = free_port()
+    with started("-c", ANSWERS, str(port), "500") as site:
+        result = startup(
+            "web", "--pid", str(site.pid), "--url", f"http://127.0.0.1:{port}/", "--seconds", "2"
+        )
+    assert result.returncode == 1
+    assert f"Máy chủ web của demo (gunicorn) trả lời lỗi 500 ở http://127.0.0.1:{port}/" in (
+        result.stderr
+    )
+
+
+def test_a_site_that_dies_before_answering_stops_the_demo_at_once():
+    port = free_port()
+    with started("-c", "raise SystemExit(3)") as site:
+        site.wait(timeout=10)
+        began = time.monotonic()
+        result = startup("web", "--pid", str(site.pid), "--url", f"http://127.0.0.1:{port}/")
+    assert time.monotonic() - began < 30  # not the whole two minutes of waiting
+    assert result.returncode == 1
+    assert "Máy chủ web của demo (gunicorn) đã dừng trước khi trả lời" in result.stderr
