@@ -6,6 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.conftest import CENTER, PASSWORD
+from tests.e2e.test_small_screens import squeezed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -88,4 +89,16 @@ def test_anyone_with_the_code_sees_what_is_asked_and_the_steps(
     assert page.get_by_role("heading", name="Các bước xử lý").is_visible()
     assert "Tuyết" not in page.content()
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert not squeezed(page)
     assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    "address", ["/tra-cuu/", "/dat-lich/thu-tuc/", "/phan-anh/", "/phan-anh/theo-doi/"]
+)
+def test_a_search_box_sits_under_its_label_on_a_phone(live_server, procedures, page, address):
+    """Pico draws role="search" as one row: a label there squeezes the box beside it."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(live_server.url + address)
+    assert page.locator("search input").count() == 1
+    assert not squeezed(page)

@@ -312,6 +312,23 @@ def sideways(page: Any) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
+def squeezed(page: Any) -> list[str]:
+    """Text boxes a phone squeezes beside their label instead of under it."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('label[for]')]
+            .map(label => [label, document.getElementById(label.htmlFor)])
+            .filter(([label, box]) => box && box.offsetParent !== null
+                    && label.offsetParent !== null
+                    && box.matches('input[type=text], input[type=search], input:not([type]), '
+                                   + 'input[type=email], input[type=tel], select, textarea'))
+            .filter(([label, box]) => {
+                const l = label.getBoundingClientRect(), b = box.getBoundingClientRect();
+                return l.right <= b.left + 1 && l.bottom > b.top + 2 && l.top < b.bottom - 2;
+            })
+            .map(([label, box]) => '#' + box.id)"""
+    )
+
+
 def wider_than_screen(page: Any) -> list[str]:
     """The elements that stick out to the right, for the failure message."""
     return page.evaluate(
@@ -347,6 +364,8 @@ def test_every_officer_page_fits_a_phone_and_passes_axe(
                         f"{where}: scrolls sideways by {sideways(page)}px: "
                         f"{wider_than_screen(page)}"
                     )
+                if width == PHONE["width"] and squeezed(page):
+                    problems.append(f"{where}: boxes squeezed: {squeezed(page)}")
                 problems += [f"{where}: {violation}" for violation in serious(page)]
             context.close()
     assert len(PAGES) > 50
