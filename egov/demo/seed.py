@@ -200,6 +200,9 @@ def seed_demo() -> SeedReport:
             agency_code=login.agency_code,
             roles=login.roles,
             full_name=login.full_name,
+            # An address, so the demo shows work arriving by e-mail too (in the mailbox page);
+            # each officer can turn it off on their notices page.
+            email=f"{login.username}@example.vn",
             title=officer_title(login.agency_code, login.roles[0]),
         )
     return SeedReport(
