@@ -45,6 +45,8 @@ BODY = {
         "mother_id_number": "089301000123",
         "requester_phone": "0912345678",
     },
+    # The papers the desk took in: each mandatory one, as a counter receipt must list them.
+    "papers": [{"component": "TP01"}, {"component": "TP02"}],
 }
 
 

@@ -164,6 +164,8 @@ LOGOUT_REDIRECT_URL = "portal:home"
 # may ask this often (egov.accounts.views.PasswordResetView).
 PASSWORD_RESET_TIMEOUT = env.int("MOTCUA_PASSWORD_RESET_MINUTES", default=60) * 60
 MOTCUA_PASSWORD_RESET_RATE = env.str("MOTCUA_PASSWORD_RESET_RATE", default="5/h")
+# ... and one client (an office behind one router may hold many officers) this often.
+MOTCUA_PASSWORD_RESET_CLIENT_RATE = env.str("MOTCUA_PASSWORD_RESET_CLIENT_RATE", default="30/h")
 # A form sent without its valid CSRF token gets a Vietnamese page that says what to do.
 CSRF_FAILURE_VIEW = "egov.accounts.views.csrf_failure"
 

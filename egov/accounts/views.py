@@ -1,6 +1,7 @@
 """Sign-in pages: staff (password, second factor, a forgotten password, their own password)
 and citizens (VNeID); the page a form without its CSRF token gets."""
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from egov.core.errors import DomainError
 from egov.core.pdf import qr_svg_data_uri
-from egov.core.ratelimit import allow
+from egov.core.ratelimit import allow, allow_key
 from egov.orgs.selectors import memberships_of
 
 from . import vneid
@@ -150,14 +151,22 @@ def admin_sign_in(request: HttpRequest) -> HttpResponse:
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Asks for the account's e-mail address and answers the same whether or not an
-    account has it; the e-mail leaves from a task. An address may ask only so often."""
+    account has it; the e-mail leaves from a task, its link on the site's public address
+    (MOTCUA_PUBLIC_URL, never the Host header a request brings).
+
+    Two limits: one e-mail address gets at most MOTCUA_PASSWORD_RESET_RATE mails, from
+    wherever it is asked (past it the page answers the same and sends nothing, so nobody can
+    fill an officer's inbox); one client may ask MOTCUA_PASSWORD_RESET_CLIENT_RATE times,
+    looser, as an office's officers may share one address behind its router."""
 
     template_name = "accounts/password_reset_form.html"
     form_class = PasswordResetRequestForm
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not allow(request, scope="password_reset", rate=settings.MOTCUA_PASSWORD_RESET_RATE):
+        if not allow(
+            request, scope="password_reset", rate=settings.MOTCUA_PASSWORD_RESET_CLIENT_RATE
+        ):
             form = self.get_form()
             form.is_valid()
             form.add_error(
@@ -169,9 +178,12 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
-        send_password_reset.enqueue(
-            email=form.cleaned_data["email"], base_url=self.request.build_absolute_uri("/")
-        )
+        email = form.cleaned_data["email"]
+        digest = hashlib.sha256(email.casefold().encode()).hexdigest()
+        if allow_key(
+            scope="password_reset_address", key=digest, rate=settings.MOTCUA_PASSWORD_RESET_RATE
+        ):
+            send_password_reset.enqueue(email=email, base_url=settings.MOTCUA_PUBLIC_URL)
         return redirect(self.get_success_url())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

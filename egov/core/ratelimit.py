@@ -1,4 +1,5 @@
-"""A fixed-window counter per client address, in the cache (Redis when scaled out), for pages;
+"""A fixed-window counter per client address (or per any key), in the cache (Redis when scaled
+out), for pages;
 the API's endpoints use Django Ninja's throttles with the same rates."""
 
 from django.conf import settings
@@ -28,8 +29,14 @@ def client_address(request: HttpRequest) -> str:
 
 def allow(request: HttpRequest, *, scope: str, rate: str) -> bool:
     """Count this request; False once the address has used up its allowance for the window."""
+    return allow_key(scope=scope, key=client_address(request), rate=rate)
+
+
+def allow_key(*, scope: str, key: str, rate: str) -> bool:
+    """Count one use of `key` (a client address, or a digest of what was asked for); False
+    once it has used up its allowance for the window."""
     limit, seconds = parse_rate(rate)
-    key = f"ratelimit:{scope}:{client_address(request)}"
+    key = f"ratelimit:{scope}:{key}"
     if cache.add(key, 1, timeout=seconds):
         return True
     try:

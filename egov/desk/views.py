@@ -36,6 +36,7 @@ from egov.dossiers.selectors import (
     dossier_worklist,
     handover_of,
     intake_deadlines,
+    is_overdue,
     open_task_of,
     worklist_counts,
 )
@@ -303,6 +304,8 @@ def dossier_page(request: HttpRequest, key: str) -> HttpResponse:
         {
             "dossier": dossier,
             "status_label": lifecycle.Status(dossier.status).label,
+            # Read from the clock, as the worklist's "Quá hạn" tab and the dashboard read it.
+            "overdue": is_overdue(dossier, timezone.now()),
             "task": task,
             "main_actions": [a for a in actions if a["tone"] == "main"],
             "other_actions": [a for a in actions if a["tone"] == "other"],

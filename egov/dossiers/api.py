@@ -87,7 +87,10 @@ class DossierIn(Schema):
     agency: str | None = Field(None, description="mã định danh Bộ phận Một cửa tiếp nhận")
     submitter: SubmitterIn | None = None
     papers: list[PaperIn] | None = Field(
-        None, max_length=50, description="giấy tờ đã nhận tại quầy (Mẫu 01)"
+        None,
+        max_length=50,
+        description="giấy tờ đã nhận tại quầy hoặc qua bưu chính (Mẫu 01): bắt buộc liệt kê đủ "
+        "thành phần bắt buộc của thủ tục, trừ hồ sơ trực tuyến",
     )
     corrects: str | None = Field(
         None, max_length=40, description="mã hồ sơ có kết quả cần đính chính (hồ sơ mới)"
@@ -305,8 +308,10 @@ def create(request: HttpRequest, body: DossierIn) -> HttpStatus[Dossier]:
         )
         if body.submitter
         else None,
-        papers=[paper.model_dump(exclude_none=True) for paper in body.papers]
-        if body.papers is not None
+        # A dossier received at a counter or by post lists what was taken in, every mandatory
+        # paper included (as the desk's own form requires); leaving the list out is an empty one.
+        papers=[paper.model_dump(exclude_none=True) for paper in body.papers or []]
+        if body.papers is not None or body.channel != "online"
         else None,
         corrects=body.corrects,
     )

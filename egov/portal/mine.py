@@ -24,6 +24,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -44,6 +45,7 @@ from egov.dossiers.selectors import (
     actions_available,
     document_get,
     dossier_get,
+    is_overdue,
     open_supplement_of,
 )
 from egov.dossiers.selectors.citizen import (
@@ -202,6 +204,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("supplements", open_supplements, to_attr="open_supplements"))
     )
     page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("trang"))
+    now = timezone.now()
     rows = []
     for dossier in page:
         waiting = dossier.open_supplements
@@ -221,6 +224,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
                     _rating(dossier) is not None,
                 ),
                 "supplement": supplement,
+                "overdue": is_overdue(dossier, now),
             }
         )
     drafts = (
@@ -290,6 +294,8 @@ def dossier_detail(request: HttpRequest, key: str) -> HttpResponse:
             "key": _key(dossier),
             "tag": tag,
             "colour": colour,
+            # Read from the clock, as the desk and the leaders' figures read it.
+            "overdue": is_overdue(dossier, timezone.now()),
             "step": next_step(dossier=dossier, supplement=supplement),
             "supplement": supplement,
             "timeline": citizen_timeline(dossier=dossier),

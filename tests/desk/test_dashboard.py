@@ -9,7 +9,12 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from egov.dossiers.selectors import agency_dashboard, worklist_counts
+from egov.dossiers.selectors import (
+    WorklistFilters,
+    agency_dashboard,
+    dossier_worklist,
+    worklist_counts,
+)
 from egov.dossiers.services import dossier_create
 from egov.dossiers.services.deadlines import deadlines_flag
 from tests.conftest import COMMUNE_CENTER, POLICE, VN, Clock
@@ -154,6 +159,35 @@ def test_overdue_is_the_worklists_overdue_tab(client, month, people):
     theirs = agency_dashboard(actor=justice, month_start=NOVEMBER)
     assert theirs.overdue == worklist_counts(actor=justice)["overdue"] == 1
     assert [d.code for d in theirs.most_overdue] == [month["province"].code]
+
+
+def test_the_dossier_page_and_the_due_soon_tab_read_the_clock_too(client, month, people):
+    """A stored flag a run of `deadlines_flag` left behind says nothing on its own: the
+    page of a dossier past due says "Quá hạn" before any run, the page of one whose apology
+    moved its due time does not though flagged, and none is both due soon and overdue."""
+    from egov.dossiers.models import Dossier
+
+    Dossier.objects.filter(pk=month["overdue"].pk).update(overdue=False, due_soon=True)
+    Dossier.objects.filter(pk=month["apologised"].pk).update(overdue=True)
+    leader = people["leader"]
+    client.force_login(leader)
+    badge = '<span class="badge badge-late">Quá hạn</span>'
+
+    def page(dossier: Any) -> str:
+        return client.get(reverse("desk:dossier", args=[dossier.code])).content.decode()
+
+    assert badge in page(month["overdue"])
+    assert badge not in page(month["apologised"])
+    html = client.get(reverse("desk:worklist"), {"tab": "due_soon"}).content.decode()
+    assert month["overdue"].code not in html
+
+    def tab(name: str) -> set[str]:
+        rows = dossier_worklist(
+            actor=leader, filters=WorklistFilters(tab=name), after=None, limit=100
+        )
+        return {row.code for row in rows}
+
+    assert tab("overdue") and not tab("due_soon") & tab("overdue")
 
 
 def many_overdue(people: dict[str, Any], clock: Clock, count: int) -> list[Any]:

@@ -255,6 +255,7 @@ def test_a_counter_dossier_through_the_api_is_verified_too(sim, client, people, 
             "address": {"ward_code": 30307, "street": "12 Trần Hưng Đạo"},
         },
         "form_data": {"child_full_name": "Đinh Gia Bảo"},
+        "papers": [{"component": "TP01"}, {"component": "TP02"}],
     }
     response = client.post(
         "/api/v1/dossiers",

@@ -25,6 +25,8 @@ BODY = {
         "address": {"ward_code": 30307, "street": "12 Trần Hưng Đạo"},
     },
     "form_data": {"child_full_name": "Trần Gia Bảo"},
+    # Every mandatory paper, as a desk that received it lists them (Mẫu 01).
+    "papers": [{"component": "TP01"}, {"component": "TP02"}],
 }
 
 

@@ -185,3 +185,19 @@ def test_the_api_refuses_an_incomplete_list_with_the_field(procedures, people, c
     assert error["code"] == "papers_missing"
     assert error["fields"] == {"papers.TP02": "Cần ghi nhận đã nhận: Giấy chứng sinh."}
     assert not Dossier.objects.exists()
+
+
+def test_the_api_asks_a_counter_receipt_for_its_papers(procedures, people, clock, client):
+    """Leaving the list out does not skip the rule the desk's own form keeps."""
+    cache.clear()  # the token's rate limit
+    without = {key: value for key, value in BODY.items() if key != "papers"}
+    response = client.post(
+        "/api/v1/dossiers",
+        without,
+        content_type="application/json",
+        headers=bearer(client, "tiepnhan.xa"),
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["error"]["code"] == "papers_missing"
+    assert set(response.json()["error"]["fields"]) == {"papers.TP01", "papers.TP02"}
+    assert not Dossier.objects.exists()

@@ -45,8 +45,9 @@ def officer(staff):
     return user
 
 
-def test_a_forgotten_password_on_a_phone(live_server, officer, page):
+def test_a_forgotten_password_on_a_phone(live_server, officer, page, settings):
     base = live_server.url
+    settings.MOTCUA_PUBLIC_URL = base  # where the mail's link leads
     page.set_viewport_size(PHONE)
     page.goto(base + "/can-bo/")  # the desk sends the officer to sign in
     page.get_by_text("Bạn cần đăng nhập để mở trang này").wait_for()
@@ -88,8 +89,9 @@ def test_a_forgotten_password_on_a_phone(live_server, officer, page):
 
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1280", "360"])
-def test_the_sign_in_and_reset_pages_pass_axe(live_server, officer, page, size):
+def test_the_sign_in_and_reset_pages_pass_axe(live_server, officer, page, size, settings):
     base = live_server.url
+    settings.MOTCUA_PUBLIC_URL = base  # where the mail's link leads
     page.set_viewport_size(size)
     page.goto(base + "/dang-nhap/?next=/can-bo/")
     fits(page)

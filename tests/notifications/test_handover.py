@@ -69,6 +69,7 @@ def test_a_step_to_sign_waits_under_each_leaders_own_work(
     for leader in (people["leader"], deputy):
         assert _mine(leader) == [dossier.code]
         assert worklist_counts(actor=leader)["mine"] == 1
+        assert worklist_counts(actor=leader)["unassigned"] == 0  # not waiting to be given
         assert _told(leader) == [f"Hồ sơ {dossier.code} chờ bạn xử lý"]
     # Not the specialist's work, though they see the dossier.
     assert _mine(people["specialist"]) == []

@@ -305,6 +305,7 @@ def _tab_conditions(actor: Actor, agency_id: int | None = None) -> dict[str, Q]:
     leading = [
         m.agency_id for m in memberships if m.role == Role.LEADER and m.agency_id in agencies
     ]
+    now = timezone.now()
     open_tasks = ProcessTask.objects.filter(finished_at__isnull=True)
     at_my_agencies = open_tasks.filter(agency_id__in=agencies)
     to_sign = Q(assignee__isnull=True, role=Role.LEADER, agency_id__in=leading)
@@ -326,11 +327,17 @@ def _tab_conditions(actor: Actor, agency_id: int | None = None) -> dict[str, Q]:
             pk__in=answered.values("dossier_id"),
         ),
         "agency": Q(pk__in=at_my_agencies.values("dossier_id")),
-        "unassigned": Q(pk__in=at_my_agencies.filter(assignee__isnull=True).values("dossier_id")),
+        # A leader's signing step is already under "mine" for every leader of the agency.
+        "unassigned": Q(
+            pk__in=at_my_agencies.filter(assignee__isnull=True)
+            .exclude(to_sign)
+            .values("dossier_id")
+        ),
         "intake": Q(status=lifecycle.Status.SUBMITTED, channel="online"),
-        "due_soon": Q(due_soon=True),
+        # Never both "due soon" and "overdue", whatever the stored flag has not caught up on.
+        "due_soon": Q(due_soon=True) & ~overdue_q(now),
         # The dashboard's "Quá hạn" counts the same (selectors.dashboard).
-        "overdue": overdue_q(timezone.now()),
+        "overdue": overdue_q(now),
         "supplement": Q(status=lifecycle.Status.SUPPLEMENT_REQUESTED),
         "obligation": Q(status=lifecycle.Status.AWAITING_OBLIGATION),
         "to_return": Q(status=lifecycle.Status.RESULT_READY),
