@@ -26,13 +26,18 @@ def public_url(settings):
     settings.MOTCUA_PUBLIC_URL = "http://testserver"
 
 
-@pytest.fixture
-def officer(staff):
+def officer_with_address(staff):
+    """The centre's reception officer, with the address a reset link goes to."""
     user = staff("tiepnhan", CENTER, "reception")
     user.email = ADDRESS
     user.first_name = "Trần Thị Ngọc Hân"
     user.save(update_fields=["email", "first_name"])
     return user
+
+
+@pytest.fixture
+def officer(staff):
+    return officer_with_address(staff)
 
 
 def ask(client, email: str):

@@ -9,14 +9,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 
-from tests.conftest import CENTER, PASSWORD, PROVINCE
+from tests.accounts.test_password_reset import ADDRESS, NEW_PASSWORD, officer_with_address
+from tests.conftest import PASSWORD, PROVINCE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 800}
 DESKTOP = {"width": 1280, "height": 800}
-ADDRESS = "han.tran@angiang.gov.vn"
-NEW_PASSWORD = "Mot-Cua-Moi-2027"
 
 
 def serious(page) -> list[str]:
@@ -38,11 +37,7 @@ def fits(page) -> None:
 
 @pytest.fixture
 def officer(staff):
-    user = staff("tiepnhan", CENTER, "reception")
-    user.email = ADDRESS
-    user.first_name = "Trần Thị Ngọc Hân"
-    user.save(update_fields=["email", "first_name"])
-    return user
+    return officer_with_address(staff)
 
 
 def test_a_forgotten_password_on_a_phone(live_server, officer, page, settings):
