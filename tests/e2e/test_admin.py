@@ -182,6 +182,7 @@ def test_a_wrong_field_is_refused_in_words_beside_it(
     assert procedure.version == 1 and len(procedure.form_schema["fields"]) == 2
 
 
+@pytest.mark.layout
 def test_every_admin_page_passes_axe_on_a_desk_and_a_phone(
     live_server, agencies, procedures, people, province_admin, page
 ):

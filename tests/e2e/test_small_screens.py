@@ -342,6 +342,7 @@ def wider_than_screen(page: Any) -> list[str]:
     )
 
 
+@pytest.mark.layout
 def test_every_officer_page_fits_a_phone_and_passes_axe(
     world: World, live_server: Any, browser: Any
 ) -> None:
