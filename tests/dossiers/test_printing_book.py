@@ -117,3 +117,29 @@ def test_the_spreadsheet_keeps_formula_looking_text_as_text(counter_dossier):
     address = sheet["E4"]
     assert address.data_type == "s"
     assert address.value.startswith('=HYPERLINK("http://example.com"')
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_cell_that_could_become_a_formula_stays_text_when_edited(counter_dossier, start):
+    """Issue 12, point 1: the file's own "typed with an apostrophe" mark on every text that
+    begins like a formula, so neither opening nor editing the cell runs it."""
+    name = f'{start}HYPERLINK("http://example.com","Bấm vào đây")'
+    Dossier.objects.filter(pk=counter_dossier.pk).update(applicant_name=name)
+    sheet = load_workbook(io.BytesIO(tracking_book_xlsx(desk(), *NOVEMBER))).active
+    header = [cell.value for cell in sheet[3]]
+    cell = sheet.cell(row=4, column=header.index("Người nộp") + 1)
+    # (XML reads a carriage return back as a line feed.)
+    assert cell.value == name.replace("\r", "\n")
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)
+    plain = sheet.cell(row=4, column=header.index("Mã hồ sơ") + 1)
+    assert plain.quotePrefix is False
+
+
+def test_a_stored_control_character_does_not_break_the_spreadsheet(counter_dossier):
+    """Issue 12, point 2: one name with a NUL used to fail the month's file for everyone."""
+    Dossier.objects.filter(pk=counter_dossier.pk).update(applicant_name="Nguyễn\x00Văn\x1fAn")
+    sheet = load_workbook(io.BytesIO(tracking_book_xlsx(desk(), *NOVEMBER))).active
+    header = [cell.value for cell in sheet[3]]
+    assert sheet.cell(row=4, column=header.index("Người nộp") + 1).value == (
+        "Nguyễn\ufffdVăn\ufffdAn"
+    )

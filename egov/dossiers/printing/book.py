@@ -18,9 +18,9 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from egov.core.pdf import render_pdf
+from egov.core.spreadsheets import append_text_row
 from egov.orgs.models import Agency, Membership
 
 from ..lifecycle import FINAL, Status
@@ -201,7 +201,7 @@ def tracking_book_xlsx(agency: Agency, date_from: datetime.date, date_to: dateti
     sheet = book.create_sheet("So theo doi ho so", 0)
     book.remove(book.worksheets[1])  # the empty default sheet
     sheet.title = "So theo doi ho so"
-    sheet.append([f"SỔ THEO DÕI HỒ SƠ — {agency.name}"])
+    append_text_row(sheet, [f"SỔ THEO DÕI HỒ SƠ — {agency.name}"])
     sheet.append([f"Từ ngày {date_from:%d/%m/%Y} đến ngày {date_to:%d/%m/%Y}"])
     sheet.append([title for title, _ in XLSX_HEADERS])
     for cell in sheet[3]:
@@ -210,7 +210,7 @@ def tracking_book_xlsx(agency: Agency, date_from: datetime.date, date_to: dateti
     for index, (_, width) in enumerate(XLSX_HEADERS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for row in rows:
-        _append_text_safe(
+        append_text_row(
             sheet,
             [
                 row.number,
@@ -233,12 +233,3 @@ def tracking_book_xlsx(agency: Agency, date_from: datetime.date, date_to: dateti
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _append_text_safe(sheet: Worksheet, values: list[object]) -> None:
-    """Append a row whose texts stay texts: openpyxl stores a string that starts with "=" as
-    a formula, and an applicant's street or name may start with one."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
