@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so the static files WhiteNoise answers carry the policies too.
+    "egov.core.security_headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,6 +82,9 @@ MIDDLEWARE = [
     "egov.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A form or query carrying a control character is refused before any view sees it (after
+    # the sign-in, the messages and the frame rule, which the refusal's page gets like any).
+    "egov.core.input_guard.ControlCharacterMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as its documentation asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -216,6 +221,21 @@ MOTCUA_HTTPS = env.bool("MOTCUA_HTTPS", default=MOTCUA_MODE == "production")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# What a page may load and run, and the browser features it may use (egov.core.security_headers
+# says why each source is there); an empty value sends no header.
+MOTCUA_CSP = env.str(
+    "MOTCUA_CSP",
+    default="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; object-src 'none'",
+)
+MOTCUA_PERMISSIONS_POLICY = env.str(
+    "MOTCUA_PERMISSIONS_POLICY",
+    default="accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "hid=(), idle-detection=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=(), browsing-topics=(), "
+    "interest-cohort=()",
+)
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -260,8 +280,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
-# The cache holds rate-limit counters: per process by default, Redis when scaled out
-# (CACHE_URL=redis://127.0.0.1:6379/1).
+# Rate-limit counters are shared by every process: in the database by default, in Redis when
+# the cache is Redis (CACHE_URL=redis://127.0.0.1:6379/1, for several machines); see
+# egov.core.ratelimit. Nothing else keeps state in the cache.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # Background work (django-tasks): the database backend by default, so one machine needs
@@ -353,6 +374,11 @@ MOTCUA_TAX_POLL_MINUTES = env.int("MOTCUA_TAX_POLL_MINUTES", default=10)
 # Whether committing an outbox row wakes the delivery worker (a task on the queue). Off in
 # tests, which drive delivery themselves.
 MOTCUA_OUTBOX_KICK = env.bool("MOTCUA_OUTBOX_KICK", default=MOTCUA_MODE != "test")
+# A delivered outbox message's payload (personal data) is cleared this many days after its
+# delivery (`clear_outbox_payloads`, daily); its digest and the message log stay.
+MOTCUA_OUTBOX_PAYLOAD_DAYS = env.int("MOTCUA_OUTBOX_PAYLOAD_DAYS", default=30)
+if MOTCUA_OUTBOX_PAYLOAD_DAYS < 1:
+    raise ImproperlyConfigured("MOTCUA_OUTBOX_PAYLOAD_DAYS must be at least 1.")
 # The message log keeps bodies with personal data as a digest only (`digest`), or encrypted
 # (`encrypted`, with MOTCUA_LGSP_LOG_KEY: a Fernet key, 32 url-safe base64 bytes). Bodies
 # without personal data are kept as they are.

@@ -1,5 +1,6 @@
-"""The admin site's staff accounts: details, switching an account off, and a new password for
-an officer who forgot theirs and has no e-mail address to reset it with.
+"""The admin site's staff accounts: details, switching an account off, a new password for
+an officer who forgot theirs and has no e-mail address to reset it with, and the account's API
+tokens (listed on its page, revoked one by one or all at once, also from the list's action).
 
 Django's own user admin answers to Django's per-model permissions, which the province's
 administrators do not hold (their rights are roles: egov.orgs.policies). This one asks
@@ -7,10 +8,12 @@ egov.accounts.policies instead and saves through egov.accounts.services; it list
 accounts only, never citizens'.
 """
 
+import uuid
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import (
     AdminUserCreationForm,
@@ -21,14 +24,21 @@ from django.contrib.auth.forms import (
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 
 from egov.core.errors import DomainError
 from egov.orgs.policies import is_province_admin
 
 from . import policies, services
 from .forms import AdminPasswordForm
-from .selectors import accounts_visible_to
+from .selectors import (
+    API_TOKENS_SHOWN,
+    API_TOKENS_SHOWN_AFTER_END,
+    accounts_visible_to,
+    api_tokens_recent,
+)
 
 LABELS = {
     "username": "Tên đăng nhập",
@@ -122,6 +132,9 @@ class StaffAccountAdmin(UserAdmin):
     add_form = AccountCreationForm
     change_password_form = AdminPasswordForm
     change_user_password_template = "accounts/admin_set_password.html"  # noqa: S105
+    change_form_template = "accounts/admin_account_change_form.html"
+    revoke_api_tokens_template = "accounts/admin_revoke_api_tokens.html"
+    actions = ["revoke_api_tokens"]
     list_display = ["username", "full_name", "address", "active", "last_login"]
     list_filter = [ActiveFilter]
     search_fields = ["username", "first_name", "last_name", "email"]
@@ -189,6 +202,102 @@ class StaffAccountAdmin(UserAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Dossiers' logs name their officers: an account is switched off, never deleted.
         return False
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        account = self.get_object(request, unquote(object_id))
+        if account is not None:
+            # The account's API tokens, under its details (the change form's template).
+            extra_context = {
+                **(extra_context or {}),
+                "api_tokens": list(
+                    api_tokens_recent()
+                    .filter(user_id=account.pk)
+                    .select_related("revoked_by")[:API_TOKENS_SHOWN]
+                ),
+                "api_tokens_days": API_TOKENS_SHOWN_AFTER_END.days,
+                "can_revoke_api_tokens": policies.can_revoke_api_tokens(request.user, account),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self) -> list[URLPattern]:
+        revoke = self.admin_site.admin_view(self.revoke_api_tokens_view)
+        return [
+            path(
+                "<id>/ma-truy-cap/<uuid:token_id>/thu-hoi/",
+                revoke,
+                name="auth_user_api_token_revoke",
+            ),
+            path("<id>/ma-truy-cap/thu-hoi-tat-ca/", revoke, name="auth_user_api_tokens_revoke"),
+            *super().get_urls(),
+        ]
+
+    def revoke_api_tokens_view(
+        self, request: HttpRequest, id: str, token_id: uuid.UUID | None = None
+    ) -> HttpResponse:
+        """One token of the account (`token_id`), or all that still work: a page that asks,
+        then the POST that revokes through egov.accounts.services."""
+        account = self.get_object(request, unquote(id))
+        if account is None:
+            raise Http404("Không tìm thấy tài khoản.")
+        tokens = api_tokens_recent().filter(user_id=account.pk)
+        token = None
+        if token_id is not None:
+            token = tokens.filter(public_id=token_id).first()
+            if token is None:
+                raise Http404("Không tìm thấy mã truy cập API.")
+        if not policies.can_revoke_api_tokens(request.user, account):
+            raise PermissionDenied
+        back = reverse("admin:auth_user_change", args=[account.pk])
+        if request.method == "POST":
+            try:
+                if token is not None:
+                    token = services.api_token_revoke(
+                        actor=request.user, token_id=token.public_id, account=account
+                    )
+                    done = f"Đã thu hồi mã truy cập API {token.prefix or 'cũ'}…"
+                else:
+                    count = services.account_api_tokens_revoke(actor=request.user, account=account)
+                    done = f"Đã thu hồi {count} mã truy cập API."
+            except DomainError as error:
+                raise PermissionDenied(error.message) from error
+            self.log_change(request, account, done)
+            messages.success(request, done)
+            return HttpResponseRedirect(f"{back}#ma-truy-cap")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": account,
+            "token": token,
+            "working": [each for each in tokens if each.works] if token is None else [token],
+            "back": back,
+            "title": "Thu hồi mã truy cập API",
+        }
+        return TemplateResponse(request, self.revoke_api_tokens_template, context)
+
+    @admin.action(description="Thu hồi mọi mã truy cập API", permissions=["change"])
+    def revoke_api_tokens(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        revoked, refused = 0, []
+        for account in queryset:
+            try:
+                count = services.account_api_tokens_revoke(actor=request.user, account=account)
+            except DomainError:
+                refused.append(account.get_username())
+                continue
+            if count:
+                self.log_change(request, account, f"Đã thu hồi {count} mã truy cập API.")
+            revoked += count
+        messages.success(request, f"Đã thu hồi {revoked} mã truy cập API.")
+        if refused:
+            messages.warning(
+                request,
+                "Bạn không có quyền thu hồi mã của các tài khoản: " + ", ".join(refused) + ".",
+            )
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         try:

@@ -3,7 +3,8 @@
 A province administrator looks after every account but a superuser's; an agency
 administrator, the accounts whose every active role is an agency-level role in an agency they
 administer, so nobody reaches, through someone else's password, further than their own role;
-auditors read. Only a superuser looks after a superuser.
+auditors read. Only a superuser looks after a superuser. An account's API tokens are its
+owner's to revoke, and whoever looks after the account.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -49,3 +50,10 @@ def can_manage_account(actor: Actor, account: AbstractBaseUser) -> bool:
 
 def can_create_account(actor: Actor) -> bool:
     return org_policies.is_province_admin(actor)
+
+
+def can_revoke_api_tokens(actor: Actor, account: AbstractBaseUser) -> bool:
+    """See and revoke the account's API tokens: its owner, or whoever manages the account."""
+    if actor.is_authenticated and actor.pk == account.pk:
+        return True
+    return can_manage_account(actor, account)

@@ -1,11 +1,13 @@
 """Writes of the accounts app: API tokens (a password exchanged for a bearer token that
-expires), staff passwords (set, reset by e-mail) and the admin site's account details."""
+expires; revoked by its owner, an administrator, a new password or a switched-off account),
+staff passwords (set, reset by e-mail) and the admin site's account details."""
 
 import datetime
 import hashlib
 import logging
 import secrets
 import unicodedata
+import uuid
 from collections.abc import Iterable
 
 from axes.utils import reset as axes_reset  # type: ignore[import-untyped]
@@ -25,7 +27,7 @@ from django.utils.http import urlsafe_base64_encode
 from egov.core.errors import DomainError, NotAllowedError
 
 from . import policies
-from .models import ApiToken
+from .models import ApiToken, RevokeReason, password_hash_digest
 from .twofactor import has_two_factor, must_use_two_factor, verify_code
 
 logger = logging.getLogger(__name__)
@@ -46,8 +48,30 @@ class BadCredentialsError(DomainError):
         super().__init__("Tên đăng nhập hoặc mật khẩu không đúng.", code="bad_credentials")
 
 
+class ApiTokenNotFoundError(DomainError):
+    """Not there, or not this person's to see (HTTP 404): the answer is the same."""
+
+    def __init__(self) -> None:
+        super().__init__("Không tìm thấy mã truy cập API.", code="api_token_not_found")
+
+
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def password_digest(user: User) -> str:
+    """What ties a token to the password it was issued with: a digest of the stored password
+    hash (no secret key, so rotating SECRET_KEY leaves tokens alone). A password changed by
+    any means, even one that bypasses password_set (`manage.py changepassword`,
+    egov.orgs.services.staff_provision), no longer matches: the API refuses the account's
+    older tokens, and the lists show them as ended (ApiToken.password_changed), though no
+    row says they were revoked.
+
+    The stored hash also changes when Django re-hashes an unchanged password at sign-in after
+    a hasher upgrade (a new Django raises the iterations): that ends the account's tokens as
+    well. Accepted, not a bug: a token lasts at most MOTCUA_API_TOKEN_HOURS anyway, and the
+    software signs in again for a new one (issued after the re-hash, so it matches)."""
+    return password_hash_digest(user.password)
 
 
 def api_token_issue(
@@ -70,25 +94,88 @@ def api_token_issue(
     ApiToken.objects.create(
         user=user,
         key_hash=_hash(key),
+        prefix=key[:8],  # how the owner tells their tokens apart; too short to sign in with
+        password_digest=password_digest(user),
         expires_at=timezone.now() + datetime.timedelta(hours=hours),
     )
     return key
 
 
 def api_token_user(*, key: str) -> User | None:
-    """The active account behind a token that has not expired; None otherwise."""
+    """The active account behind a token that has not expired nor been revoked, issued with
+    the account's current password; None otherwise."""
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash(key), expires_at__gt=timezone.now(), user__is_active=True)
+        .filter(
+            key_hash=_hash(key),
+            expires_at__gt=timezone.now(),
+            revoked_at__isnull=True,
+            user__is_active=True,
+        )
         .first()
     )
-    if token is None:
+    if token is None or token.password_changed:
         return None
     now = timezone.now()
     # Record use at most once a minute: a busy client must not write on every call.
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic  # a helper: password_set and account_save call it inside theirs
+def api_tokens_revoke_all(
+    *, user: User, reason: RevokeReason, actor: policies.Actor | None = None
+) -> int:
+    """Revoke every token of the account that still works; returns how many. Callers have
+    checked who may (account_api_tokens_revoke does for a person's request)."""
+    revoked = ApiToken.objects.filter(
+        user_id=user.pk, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).update(
+        revoked_at=timezone.now(),
+        revoked_by_id=actor.pk if actor is not None and actor.is_authenticated else None,
+        revoke_reason=reason,
+    )
+    if revoked:
+        logger.info("%s API tokens of account %s revoked (%s)", revoked, user.pk, reason)
+    return revoked
+
+
+def _reason(actor: policies.Actor, account: User) -> RevokeReason:
+    return RevokeReason.OWNER if actor.pk == account.pk else RevokeReason.ADMINISTRATOR
+
+
+@transaction.atomic(durable=True)
+def api_token_revoke(
+    *, actor: policies.Actor, token_id: uuid.UUID, account: User | None = None
+) -> ApiToken:
+    """Revoke one token, known by its public id (and of this account, when given): the
+    owner's own, or one of an account the actor manages (egov.accounts.policies);
+    ApiTokenNotFoundError for anyone else. A token that no longer works (revoked, expired,
+    its password changed) stays as it is."""
+    tokens = ApiToken.objects.select_for_update(of=("self",)).select_related("user")
+    if account is not None:
+        tokens = tokens.filter(user_id=account.pk)
+    token = tokens.filter(public_id=token_id).first()
+    if token is None or not policies.can_revoke_api_tokens(actor, token.user):
+        raise ApiTokenNotFoundError
+    if token.works:
+        token.revoked_at = timezone.now()
+        token.revoked_by_id = actor.pk
+        token.revoke_reason = _reason(actor, token.user)
+        token.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        logger.info("API token %s of account %s revoked", token.public_id, token.user_id)
+    return token
+
+
+@transaction.atomic(durable=True)
+def account_api_tokens_revoke(*, actor: policies.Actor, account: User) -> int:
+    """Revoke every token of the account that still works ("Thu hồi tất cả"): the owner their
+    own, an administrator an account they manage (NotAllowedError otherwise). Returns how
+    many."""
+    if not policies.can_revoke_api_tokens(actor, account):
+        raise NotAllowedError("Bạn không có quyền thu hồi mã truy cập API của tài khoản này.")
+    return api_tokens_revoke_all(user=account, reason=_reason(actor, account), actor=actor)
 
 
 @transaction.atomic  # the admin site and the password forms may call it inside their own
@@ -99,7 +186,7 @@ def password_set(*, user: User, password: str) -> User:
     Every session of the account ends with it: Django keeps a digest of the password hash in
     each session and drops a session whose digest no longer matches. The page that changed
     the password keeps its own session alive, if it wants to, with update_session_auth_hash.
-    The API's bearer tokens are deleted, and a lockout for repeated failures is lifted: the
+    The API's bearer tokens are revoked, and a lockout for repeated failures is lifted: the
     person has just proved who they are. Callers check who may do this (the reset link's
     token, the current password, egov.accounts.policies for an administrator).
     """
@@ -107,7 +194,7 @@ def password_set(*, user: User, password: str) -> User:
     locked.set_password(password)
     locked.save(update_fields=["password"])
     user.password = locked.password
-    ApiToken.objects.filter(user_id=user.pk).delete()
+    api_tokens_revoke_all(user=user, reason=RevokeReason.PASSWORD)
     axes_reset(username=user.get_username())
     logger.info("Password set for account %s", user.pk)
     return user
@@ -183,5 +270,5 @@ def account_save(*, actor: policies.Actor, account: User, changed: Iterable[str]
     elif fields:
         account.save(update_fields=sorted(fields))
     if "is_active" in fields and not account.is_active:
-        ApiToken.objects.filter(user_id=account.pk).delete()
+        api_tokens_revoke_all(user=account, reason=RevokeReason.DEACTIVATED, actor=actor)
     return account

@@ -33,6 +33,16 @@ urlpatterns = [
     path("xac-thuc/cai-dat/", views.enrol, name="enrol"),
     # The officer's own account (behind the second factor: egov.accounts.middleware).
     path("tai-khoan/", views.account, name="account"),
+    path(
+        "tai-khoan/ma-truy-cap/<uuid:token_id>/thu-hoi/",
+        views.api_token_revoke,
+        name="api_token_revoke",
+    ),
+    path(
+        "tai-khoan/ma-truy-cap/thu-hoi-tat-ca/",
+        views.api_tokens_revoke_all,
+        name="api_tokens_revoke_all",
+    ),
     path("tai-khoan/doi-mat-khau/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "tai-khoan/doi-mat-khau/xong/",

@@ -2,30 +2,32 @@
 and citizens (VNeID); the page a form without its CSRF token gets."""
 
 import hashlib
+import uuid
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from egov.core.errors import DomainError
 from egov.core.pdf import qr_svg_data_uri
 from egov.core.ratelimit import allow, allow_key
 from egov.orgs.selectors import memberships_of
 
-from . import vneid
+from . import services, vneid
 from .forms import NewPasswordForm, OwnPasswordChangeForm, PasswordResetRequestForm, SignInForm
-from .selectors import citizen_identity
+from .selectors import API_TOKENS_SHOWN_AFTER_END, api_tokens_of, citizen_identity
 from .tasks import send_password_reset
 from .twofactor import (
     enrolment_confirm,
@@ -228,17 +230,62 @@ def _with_password(request: HttpRequest) -> None:
 @never_cache
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    """The page "Tài khoản của tôi": who the site knows the officer as, what they can change."""
+    """The page "Tài khoản của tôi": who the site knows the officer as, what they can change,
+    and the API tokens issued to them ("Mã truy cập API"), each with its "Thu hồi"."""
     _with_password(request)
     user = request.user
+    tokens = api_tokens_of(user=user)  # type: ignore[arg-type]
     return render(
         request,
         "accounts/account.html",
         {
             "memberships": memberships_of(user=user).order_by("agency__name", "role"),
             "two_factor": has_two_factor(user),  # type: ignore[arg-type]
+            "tokens": tokens,
+            "tokens_working": sum(1 for token in tokens if token.works),
+            "token_hours": settings.MOTCUA_API_TOKEN_HOURS,
+            "tokens_days": API_TOKENS_SHOWN_AFTER_END.days,
         },
     )
+
+
+TOKENS_SECTION = "ma-truy-cap"
+
+
+@never_cache
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: uuid.UUID) -> HttpResponse:
+    """The button "Thu hồi" on one of the officer's API tokens; another's is not found, even
+    for an administrator (they revoke others' in the admin site, which logs it)."""
+    _with_password(request)
+    officer = request.user
+    try:
+        token = services.api_token_revoke(
+            actor=officer,
+            token_id=token_id,
+            account=officer,  # type: ignore[arg-type]
+        )
+    except services.ApiTokenNotFoundError as error:
+        raise Http404(error.message) from error
+    name = f" {token.prefix}…" if token.prefix else ""
+    messages.success(request, f"Đã thu hồi mã truy cập API{name}; mã này không dùng được nữa.")
+    return redirect(f"{reverse('accounts:account')}#{TOKENS_SECTION}")
+
+
+@never_cache
+@login_required
+@require_POST
+def api_tokens_revoke_all(request: HttpRequest) -> HttpResponse:
+    """The button "Thu hồi tất cả": every API token of the officer's that still works."""
+    _with_password(request)
+    officer = request.user
+    count = services.account_api_tokens_revoke(actor=officer, account=officer)  # type: ignore[arg-type]
+    if count:
+        messages.success(request, f"Đã thu hồi {count} mã truy cập API.")
+    else:
+        messages.info(request, "Không có mã truy cập API nào đang dùng được để thu hồi.")
+    return redirect(f"{reverse('accounts:account')}#{TOKENS_SECTION}")
 
 
 @method_decorator(login_required, name="dispatch")

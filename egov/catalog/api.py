@@ -11,6 +11,9 @@ from .selectors import procedure_content, procedure_get, procedure_search
 
 router = Router(tags=["procedures"])
 MAX_PAGE = 100
+# Far past the end of any catalogue (a province has a few thousand procedures), and a number
+# every database takes in OFFSET.
+MAX_OFFSET = 1_000_000
 
 
 class TimeLimitOut(Schema):
@@ -42,7 +45,7 @@ class ProcedureFilters(Schema):
     search: str = Field("", max_length=200)
     level: str = ""
     sector: str = ""
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
     limit: int = Field(20, ge=1, le=MAX_PAGE)
 
 

@@ -5,6 +5,7 @@ them in the file and the admin form can show them beside the fields.
 """
 
 import datetime
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -114,6 +115,8 @@ def is_inter_agency_step(
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MAX_FORM_TEXT = 2000
+# An e-form number's whole part: 14 digits, as the pages' field takes it (catalog.forms).
+MAX_FORM_NUMBER = 10**14
 
 
 def _value_problem(field: dict[str, Any], value: Any) -> str | None:
@@ -128,6 +131,11 @@ def _value_problem(field: dict[str, Any], value: Any) -> str | None:
     elif kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
             return "phải là một số"
+        # A JSON body may carry NaN or Infinity, which a JSON column refuses, or a number of
+        # any length: at most what the pages' field takes.
+        finite = not isinstance(value, float) or math.isfinite(value)
+        if not finite or abs(value) >= MAX_FORM_NUMBER:
+            return "phải là một số, phần nguyên tối đa 14 chữ số"
     elif kind == "checkbox":
         if not isinstance(value, bool):
             return "phải là có hoặc không"
@@ -136,7 +144,7 @@ def _value_problem(field: dict[str, Any], value: Any) -> str | None:
             datetime.date.fromisoformat(value)
         except (TypeError, ValueError):
             return "phải là ngày dạng YYYY-MM-DD"
-    elif kind == "select" and value not in {choice[0] for choice in field.get("choices", [])}:
+    elif kind == "select" and value not in [choice[0] for choice in field.get("choices", [])]:
         return "không có trong danh sách lựa chọn"
     return None
 

@@ -1,14 +1,17 @@
 """Uploaded files: what they really are, whatever their name says.
 
-The type is sniffed from the first bytes and must agree with the file's extension; names are
-reduced to safe characters; the size is bounded. Files are stored through Django's storage
-under a random name, outside any web root, and served only by views that check who asks.
+The type is sniffed from the first bytes and must agree with the file's extension; then the
+content is opened as that type and checked (`upload_content`: no macros, scripts or bombs, and
+it must really decode); names are reduced to safe characters; the size is bounded. Files are
+stored through Django's storage under a random name, outside any web root, and served only by
+views that check who asks.
 """
 
 import hashlib
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO
@@ -16,6 +19,7 @@ from typing import IO
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
+from . import upload_content
 from .errors import DomainError
 
 # Extension → the sniffed type it must be.
@@ -27,6 +31,15 @@ ALLOWED = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".xml": "application/xml",
+}
+# Sniffed type → the check of what is inside: the reason to refuse it, or None.
+CONTENT_CHECKS: dict[str, Callable[..., str | None]] = {
+    "application/pdf": upload_content.pdf_problem,
+    "image/jpeg": upload_content.jpeg_problem,
+    "image/png": upload_content.png_problem,
+    ALLOWED[".docx"]: upload_content.ooxml_problem,
+    ALLOWED[".xlsx"]: upload_content.ooxml_problem,
+    "application/xml": upload_content.xml_problem,
 }
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _HEAD = 512
@@ -61,7 +74,7 @@ def _is_ooxml(stream: IO[bytes], part: str) -> bool:
     try:
         with zipfile.ZipFile(stream) as archive:
             names = set(archive.namelist())
-    except zipfile.BadZipFile:
+    except Exception:  # zipfile raises many kinds on a damaged archive, not only BadZipFile
         return False
     finally:
         stream.seek(0)
@@ -91,7 +104,8 @@ def sniff(stream: IO[bytes]) -> str | None:
 
 
 def check_upload(stream: IO[bytes], *, name: str, size: int, max_bytes: int) -> CheckedFile:
-    """Refuse what is too big, empty, of a type we do not take, or not what its name says."""
+    """Refuse what is too big, empty, of a type we do not take, not what its name says, or
+    whose content is unsafe or damaged (the reason, in Vietnamese, is the error's message)."""
     if size <= 0:
         raise UploadError("Tệp rỗng.")
     if size > max_bytes:
@@ -103,6 +117,9 @@ def check_upload(stream: IO[bytes], *, name: str, size: int, max_bytes: int) -> 
     sniffed = sniff(stream)
     if sniffed != ALLOWED[extension]:
         raise UploadError("Nội dung tệp không đúng với phần mở rộng của tên tệp.")
+    problem = CONTENT_CHECKS[sniffed](stream, max_bytes=max_bytes)
+    if problem:
+        raise UploadError(problem)
     digest = hashlib.sha256()
     for chunk in iter(lambda: stream.read(1024 * 1024), b""):
         digest.update(chunk)

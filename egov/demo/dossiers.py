@@ -85,14 +85,11 @@ S = Status
 DAY = 8 * 60  # working minutes in a working day
 PROVINCE_DESK = "000.00.31.H01"
 TAX_OFFICE = "000.00.41.H01"
-# Province-level agencies' work goes to the two Justice demo logins, given roles there (and
-# a clerk's step, should a province procedure have one, to the province's clerk).
-PROVINCE_SPECIALIST, PROVINCE_LEADER = "chuyenvien.stp", "lanhdao.stp"
-PROVINCE_STAFF = {
-    "specialist": PROVINCE_SPECIALIST,
-    "leader": PROVINCE_LEADER,
-    "clerk": "vanthu.tinh",
-}
+# Province-level agencies' steps go to officers of each agency: the demo login holding the
+# role there (README's table: the Justice specialist and leader, the province's clerk), else
+# `<prefix>.<the agency's abbreviation>` (`lanhdao.stc`, Finance's leader). Nobody holds a
+# role at an agency the README does not give them (least privilege).
+OFFICER_PREFIX = {"specialist": "chuyenvien", "leader": "lanhdao", "clerk": "vanthu"}
 # (ward code, username suffix, share of the month's dossiers, usual ID prefix).
 COMMUNES = [
     (30307, "longxuyen", 30, "089"),
@@ -223,6 +220,9 @@ DEMO_CITIZEN_EMAIL = "nguyen.tan.an.1111@example.com"
 DEMO_CITIZEN_STREET = "Số 155 đường Trần Hưng Đạo"  # phường Long Xuyên (ward code 30307)
 DEMO_CITIZEN_DESK = "longxuyen"
 CERTIFICATE, MARRIAGE = "1.004873", "1.000894"  # xác nhận tình trạng hôn nhân; kết hôn
+# The Department of Justice's one province procedure in the demo (two months' work): the
+# month always has one, signed by the Justice leader, so the Justice demo logins have work.
+NATIONALITY = "2.002036"  # thôi quốc tịch
 
 
 class People:
@@ -599,9 +599,9 @@ def _staff(
 ) -> tuple[dict[tuple[str, str], User], list[str]]:
     """Who works where: (agency code, role) → the user who does its steps. Each commune desk
     gets its officers (Long Xuyên's are demo logins): reception, a specialist (two at the
-    busiest commune), a leader, and a clerk where a commune procedure has a clerk's step; the
-    Justice demo logins (and the province's clerk) get roles wherever a province-level step
-    lands, so the demo accounts' worklists hold the province's work."""
+    busiest commune), a leader, and a clerk where a commune procedure has a clerk's step; each
+    province-level agency's steps go to its own officers (`_province_officer`), the Justice
+    demo logins doing Justice's."""
     holders: dict[tuple[str, str], User] = {}
     created: list[str] = []
 
@@ -636,11 +636,23 @@ def _staff(
             provision(f"vanthu.{desk.slug}", desk.committee, "clerk")
     for proc in procs:
         if proc.province:
-            provision(PROVINCE_LEADER, proc.content["competent_agency"], "leader")
+            leads = proc.content["competent_agency"]
+            provision(_province_officer(leads, "leader"), leads, "leader")
         for step in proc.steps:
-            if step.get("agency") and step["role"] in PROVINCE_STAFF:
-                provision(PROVINCE_STAFF[step["role"]], step["agency"], step["role"])
+            if step.get("agency") and step["role"] in OFFICER_PREFIX:
+                officer = _province_officer(step["agency"], step["role"])
+                provision(officer, step["agency"], step["role"])
     return holders, created
+
+
+def _province_officer(agency_code: str, role: str) -> str:
+    """Who does a province-level agency's steps of a role: the demo login holding that role
+    there, or an officer of that agency alone."""
+    for login in DEMO_LOGINS:
+        if login.agency_code == agency_code and role in login.roles:
+            return login.username
+    abbreviation = _ascii(agency_get(code=agency_code).short_name).lower()
+    return f"{OFFICER_PREFIX[role]}.{abbreviation}"
 
 
 # ------------------------------------------------------------------------- plans
@@ -760,6 +772,24 @@ class Planner:
         )
         certificate.signed_result = True
         return [certificate, marriage]
+
+    def justice_plan(self) -> Plan:
+        """A renunciation of nationality received at the province desk early in the month and
+        handled at once: the Department of Justice checks it, the police verify, Justice's
+        leader signs; the result waits at the desk. Its two months' work rarely fits the
+        month, so the draw seldom gives one; this one is squeezed into it."""
+        rng = random.Random(self.rng.getrandbits(64))  # noqa: S311 - demo data, not secrets
+        desk = next(d for d in self.desks if d.committee is None)
+        proc = next(p for p in self.procs if p.code == NATIONALITY)
+        plan = Plan(rng, S.RESULT_READY, "", desk, proc)
+        self._shape(plan)
+        plan.channel, plan.return_method = Channel.COUNTER, ReturnMethod.COUNTER
+        plan.late = plan.apology = plan.sends_back = False
+        plan.intake_supplement = plan.supplement = plan.obligation = False
+        self._place(plan)  # it does not fit: the month's first opening, the story squeezed
+        self._people(plan)
+        self._route(plan)
+        return plan
 
     def _demo_citizen_plan(
         self,
@@ -1546,9 +1576,11 @@ def seed_demo_dossiers(*, days: int = 30, count: int = 300) -> DossierSeedReport
     holders, staff_created = _staff(desks, procs, People(random.Random(SEED)))  # noqa: S311
     world = World(calendar, horizon, today - datetime.timedelta(days=days), holders)
     planner = Planner(rng, world, desks, procs)
-    targets = _targets(rng, count - 2)  # the demo citizen's two dossiers make up the count
+    # The demo citizen's two dossiers and the Justice one make up the count.
+    targets = _targets(rng, count - 3)
     plans = [planner.plan(target, variant) for target, variant in targets]
     plans += planner.demo_citizen_plans()
+    plans.append(planner.justice_plan())
     stories = [DossierStory(plan, world).run() for plan in plans]
     with demo_clock(horizon) as clock:
         _play(stories, clock, horizon)

@@ -11,6 +11,9 @@ running with no successor: the next outbox commit wakes a new round, and `delive
 --kick` (run when a worker starts, and from cron every few minutes in production) restarts
 both chains. The task table keeps a row per run: prune finished ones from cron
 (`manage.py prune_db_task_results`).
+
+`clear_outbox_payloads` is a daily job (`manage.py clear_outbox_payloads --enqueue` from cron):
+it clears the payloads delivered more than `MOTCUA_OUTBOX_PAYLOAD_DAYS` days ago.
 """
 
 import datetime
@@ -26,6 +29,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from .models import OutboxMessage, OutboxStatus, SystemHealth
 from .services import breaker
 from .services.delivery import deliver_due, worker_name
+from .services.outbox import outbox_clear_delivered_payloads
 from .services.tax import obligations_poll
 
 _ROUND_SECONDS = 30
@@ -58,6 +62,15 @@ def poll_obligations() -> dict[str, Any]:
         if not _queued_before(poll_obligations, when):
             poll_obligations.using(run_after=when).enqueue()
     return {"checked": polled.checked, "confirmed": list(polled.confirmed)}
+
+
+@task()
+def clear_outbox_payloads() -> dict[str, int]:
+    """Clear the payloads (personal data) of the messages delivered more than
+    `MOTCUA_OUTBOX_PAYLOAD_DAYS` days ago. Run it daily (`manage.py clear_outbox_payloads
+    --enqueue` from cron, or directly)."""
+    days = settings.MOTCUA_OUTBOX_PAYLOAD_DAYS
+    return {"cleared": outbox_clear_delivered_payloads(older_than_days=days), "days": days}
 
 
 def _task_path(periodic: Any) -> str:

@@ -36,7 +36,7 @@ from .selectors import (
 )
 from .services import breaker
 from .services.log import body_read
-from .services.outbox import dead_letter_discard, dead_letter_replay
+from .services.outbox import cleared_note, dead_letter_discard, dead_letter_replay
 
 PAGE_SIZE = 50
 # Deeper pages than this are not offered: the admin site filters the log by date instead.
@@ -148,7 +148,11 @@ def dead_letter(request: HttpRequest, message_id: int) -> HttpResponse:
             "message": detail.message,
             "payload": json.dumps(detail.message.payload, ensure_ascii=False, indent=2)
             if policies.can_read_payloads(request.user)
+            and detail.message.payload_cleared_at is None
             else None,
+            "cleared": cleared_note(detail.message)
+            if detail.message.payload_cleared_at is not None
+            else "",
             "can_operate": policies.can_operate(request.user),
         },
     )

@@ -77,7 +77,7 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
     context: dict[str, object] = {"code": code}
     status = 200
     if code:
-        if not allow(request, scope="lookup", rate=settings.MOTCUA_PUBLIC_LOOKUP_RATE):
+        if not allow(request, scope="public_lookup", rate=settings.MOTCUA_PUBLIC_LOOKUP_RATE):
             context["error"] = "Bạn tra cứu quá nhiều lần; hãy thử lại sau ít phút."
             status = 429
         else:

@@ -3,7 +3,6 @@ import datetime
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from egov.appointments.rules import Person
 from egov.appointments.services import appointment_book
@@ -20,11 +19,6 @@ PERSON = Person(full_name="Nguyễn Thị Ánh Tuyết", phone="0912 345 678", e
 @pytest.fixture(autouse=True)
 def _appointment_urls(settings: Any) -> None:
     settings.ROOT_URLCONF = "tests.appointments.urls"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
-    cache.clear()
 
 
 def other(phone: str, name: str = "Trần Văn Bình") -> Person:

@@ -251,3 +251,23 @@ def test_a_failed_assignment_is_told_by_its_form(client, procedures, people, clo
     html = html_lib.unescape(response.content.decode())
     assert re.search(r'id="thao-tac-assign" open>', html)
     assert "Chưa thực hiện được:</strong> Không có chuyên viên xử lý tên 'khong.co'" in html
+
+
+def test_an_apology_dated_past_the_calendar_is_told_by_its_form(client, procedures, people, clock):
+    dossier = receive(people)
+    act(dossier, "transfer", people["desk"])
+    dossier.refresh_from_db()
+    client.force_login(people["leader"])
+    response = client.post(
+        reverse("desk:action", args=[dossier.code, "apologize"]),
+        {
+            "version": dossier.version,
+            "note": "Chờ xác minh",
+            "new_due_at": "9999-12-31T23:59:59-12:00",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    html = html_lib.unescape(response.content.decode())
+    assert "Ngày hẹn mới không được quá một năm sau ngày hẹn hiện tại." in html
+    assert not Dossier.objects.filter(pk=dossier.pk, apology__isnull=False).exists()

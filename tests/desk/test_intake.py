@@ -13,11 +13,10 @@ from django.urls import reverse
 from egov.desk import services
 from egov.desk.models import HeldScan
 from egov.dossiers.models import Dossier
+from tests.uploads import PDF, PNG, pdf
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 TOKEN = "a" * 32
 APPLICANT = {
     "token": TOKEN,
@@ -163,6 +162,26 @@ def test_bad_input_changes_nothing(desk, tmp_path):
     assert not HeldScan.objects.exists()
 
 
+def test_a_scan_that_would_run_a_script_is_refused_with_the_reason_on_its_paper(desk, tmp_path):
+    # The PDF opens with JavaScript: its magic bytes and its name are those of a real scan.
+    script = pdf(catalog=b"/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >> ")
+    response = desk.post(
+        URL,
+        {**APPLICANT, **ORIGINALS, "decision": "receive", "doc_TP02": scan("cs.pdf", script)},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    reason = (
+        "Giấy chứng sinh: Tệp PDF có mã lệnh tự chạy (JavaScript hoặc hành động tự mở); "
+        "hãy in lại tệp ra PDF thường."
+    )
+    assert ("doc_TP02", reason) in summary_links(page)
+    shown = re.search(r'<p class="field-error" id="doc_TP02_error">([^<]*)</p>', page)
+    assert shown and html.unescape(shown.group(1)) == reason  # next to the file input
+    assert not Dossier.objects.exists()
+    assert not HeldScan.objects.exists() and not stored_files(tmp_path)
+
+
 def test_an_error_keeps_what_was_typed_and_every_scan(desk, tmp_path):
     """The mistake is the ID number; both scans stay, listed by name and size, and the fixed
     form goes through with them without attaching them again."""
@@ -180,7 +199,7 @@ def test_an_error_keeps_what_was_typed_and_every_scan(desk, tmp_path):
     page = response.content.decode()
     assert 'value="Nguyễn Thị Ánh Tuyết"' in page and 'value="12 Trần Hưng Đạo"' in page
     assert 'value="Trần Gia Bảo"' in page
-    assert "Đã đính kèm: <strong>Tờ khai khai sinh.png</strong> (72\xa0byte)" in page
+    assert f"Đã đính kèm: <strong>Tờ khai khai sinh.png</strong> ({len(PNG)}\xa0byte)" in page
     assert "Đã đính kèm: <strong>Giấy chứng sinh.pdf</strong> (" in page
     assert len(stored_files(tmp_path)) == 2
     # The summary is at the top, names the field and links to it; the field says so too.

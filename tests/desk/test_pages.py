@@ -7,6 +7,7 @@ from egov.dossiers.models import Dossier
 from egov.dossiers.services import dossier_create
 from egov.interop.models import OutboxMessage
 from tests.dossiers.conftest import CITIZEN, act
+from tests.uploads import PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +211,7 @@ def test_the_leader_approves_with_the_signed_result(
     act(dossier, "forward", people["specialist"])
     act(dossier, "forward", people["police"])
     client.force_login(people["leader"])
-    pdf = SimpleUploadedFile("giay-khai-sinh.pdf", b"%PDF-1.7\n%%EOF\n")
+    pdf = SimpleUploadedFile("giay-khai-sinh.pdf", PDF)
     dossier.refresh_from_db()
     client.post(
         reverse("desk:action", args=[dossier.code, "approve"]),

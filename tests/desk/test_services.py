@@ -11,10 +11,10 @@ from egov.core.files import UploadError
 from egov.desk import services
 from egov.desk.models import HeldScan
 from egov.desk.selectors import scans_held
+from tests.uploads import PDF
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n%%EOF\n"
 TOKEN = "c" * 32
 
 

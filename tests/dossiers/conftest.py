@@ -12,10 +12,9 @@ from egov.dossiers.services import (
     dossier_perform,
 )
 from tests.conftest import VN, Clock
+from tests.uploads import PDF
 
 __all__ = ["CITIZEN", "VN", "Clock", "act", "received_with_scans_and_an_original"]
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 CITIZEN = Applicant(

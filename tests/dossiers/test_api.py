@@ -1,9 +1,9 @@
 """The /api/v1/ contract: tokens, procedures, agencies, dossiers, actions, public look-up."""
 
 import datetime
+import json
 
 import pytest
-from django.core.cache import cache
 
 from egov.dossiers.models import Dossier
 from tests.conftest import PASSWORD
@@ -28,11 +28,6 @@ BODY = {
     # Every mandatory paper, as a desk that received it lists them (Mẫu 01).
     "papers": [{"component": "TP01"}, {"component": "TP02"}],
 }
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 def bearer(client, username: str) -> dict[str, str]:
@@ -311,3 +306,98 @@ def test_tracking_book_as_a_spreadsheet(client, desk):
     assert rows[2][:3] == ("STT", "Mã hồ sơ", "Thủ tục")
     assert rows[3][1] == code and rows[3][3] == "Nguyễn Thị Ánh Tuyết"
     assert client.get(url, headers=bearer(client, "chuyenvien.stp")).status_code == 404
+
+
+# ------------------------------------------------------------------ hostile numbers and dates
+# (issue 12, point 4): each a 422 in the API's error shape, never a 500, and nothing written.
+
+
+@pytest.mark.parametrize("ward", [-5, 2**63, 10**40, 99999, 70])
+def test_a_ward_code_out_of_range_or_not_of_the_province_is_refused(client, desk, ward):
+    body = {**BODY, "applicant": {**BODY["applicant"], "address": {"ward_code": ward}}}
+    response = post(client, "/api/v1/dossiers", body, desk)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    if ward in (99999, 70):  # in range, but no ward (99999) or Hoàn Kiếm, Hà Nội (70)
+        assert error["code"] == "invalid_applicant"
+        assert error["fields"] == {"applicant.ward_code": "Mã phường/xã không thuộc tỉnh."}
+    else:
+        assert error["code"] == "invalid_input"
+        assert error["message"] == "Dữ liệu gửi lên chưa hợp lệ."
+        (field,) = error["fields"]
+        assert field.endswith("applicant.address.ward_code")
+    assert not Dossier.objects.exists()
+
+
+def test_a_huge_offset_or_limit_is_refused_not_a_server_error(client, procedures):
+    for query in ("offset=99999999999999999999", "offset=1000001", "limit=101", "limit=0"):
+        response = client.get(f"/api/v1/procedures?{query}")
+        assert response.status_code == 422, query
+        error = response.json()["error"]
+        assert error["message"] == "Dữ liệu gửi lên chưa hợp lệ."
+        (field,) = error["fields"]
+        assert field.endswith(query.split("=")[0])
+    past_the_end = client.get("/api/v1/procedures?offset=1000000")
+    assert past_the_end.status_code == 200 and past_the_end.json() == {"count": 2, "items": []}
+
+
+@pytest.mark.parametrize(
+    "period", ["from=9999-12-01&to=9999-12-31", "from=0001-01-01&to=0001-01-31"]
+)
+def test_a_tracking_book_at_the_ends_of_the_calendar_is_refused(client, desk, period):
+    for kind in ("pdf", "xlsx"):
+        url = f"/api/v1/agencies/001.03.50.H01/tracking-book.{kind}?{period}"
+        response = client.get(url, headers=desk)
+        assert response.status_code == 422
+        assert response.json()["error"] == {
+            "code": "form_not_available",
+            "message": "Kỳ theo dõi phải trong các năm từ 2000 đến 2027.",
+            "fields": {},
+        }
+
+
+def test_an_apology_dated_past_the_calendar_is_refused(client, desk):
+    code = post(client, "/api/v1/dossiers", BODY, desk).json()["code"]
+    post(client, f"/api/v1/dossiers/{code}/actions/transfer", {"version": 2}, desk)
+    leader = bearer(client, "lanhdao.xa")
+    url = f"/api/v1/dossiers/{code}/actions/apologize"
+    for when in ("9999-12-31T23:59:59-12:00", "2028-11-20T09:00:00+07:00"):
+        body = {"version": 3, "note": "Chờ xác minh", "new_due_at": when}
+        response = post(client, url, body, leader)
+        assert response.status_code == 422, when
+        assert response.json()["error"]["message"] == (
+            "Ngày hẹn mới không được quá một năm sau ngày hẹn hiện tại."
+        )
+    dossier = Dossier.objects.get(code=code)
+    assert dossier.version == 3 and not hasattr(dossier, "apology")
+
+
+def test_a_huge_taxable_value_or_e_form_number_is_refused(client, desk):
+    from egov.catalog.services import procedures_import
+    from tests.conftest import catalogue
+    from tests.interop.test_tax import LAND
+
+    code = post(client, "/api/v1/dossiers", BODY, desk).json()["code"]
+    post(client, f"/api/v1/dossiers/{code}/actions/transfer", {"version": 2}, desk)
+    leader = bearer(client, "lanhdao.xa")
+    asked = {"version": 3, "note": "Lệ phí", "tax_kind": "LPTB", "taxable_value": 10**18}
+    response = post(client, f"/api/v1/dossiers/{code}/actions/request_obligation", asked, leader)
+    assert response.status_code == 422
+    (field,) = response.json()["error"]["fields"]
+    assert field.endswith("taxable_value")
+    assert Dossier.objects.get(code=code).version == 3
+    # A JSON body may carry NaN, Infinity or a number of any length in the e-form.
+    procedures_import(data=catalogue(LAND))
+    land = {**BODY, "procedure": "1.013831", "form_data": {}}
+    for number in ("NaN", "Infinity", "1e400", "1" + "0" * 40, "-1e300"):
+        text = json.dumps(land).replace(
+            '"form_data": {}', f'"form_data": {{"contract_value_vnd": {number}}}'
+        )
+        response = client.post(
+            "/api/v1/dossiers", text, content_type="application/json", headers=desk
+        )
+        assert response.status_code == 422, number
+        assert response.json()["error"]["fields"] == {
+            "form_data.contract_value_vnd": "phải là một số, phần nguyên tối đa 14 chữ số"
+        }
+    assert Dossier.objects.count() == 1

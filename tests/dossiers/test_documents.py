@@ -1,20 +1,13 @@
 """Files of a dossier over the API: checked on the way in, served only to who may see."""
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from egov.dossiers.models import DossierDocument
 from tests.dossiers.test_api import BODY, bearer, post
+from tests.uploads import PDF
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from egov.dossiers.errors import IntakePapersError
 from egov.dossiers.lifecycle import Status
@@ -16,10 +15,10 @@ from egov.dossiers.services import IntakeFile, counter_intake, dossier_create
 from egov.interop.models import MessageLog
 from tests.dossiers.conftest import CITIZEN
 from tests.dossiers.test_api import BODY, bearer
+from tests.uploads import PDF
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MISSING = "cần bản quét, hoặc đánh dấu đã kiểm tra bản chính tại quầy."
 
 
@@ -173,7 +172,6 @@ def test_a_desk_list_without_a_mandatory_paper_is_refused(procedures, people, cl
 
 
 def test_the_api_refuses_an_incomplete_list_with_the_field(procedures, people, clock, client):
-    cache.clear()  # the token's rate limit
     response = client.post(
         "/api/v1/dossiers",
         {**BODY, "papers": [{"component": "TP01"}]},
@@ -189,7 +187,6 @@ def test_the_api_refuses_an_incomplete_list_with_the_field(procedures, people, c
 
 def test_the_api_asks_a_counter_receipt_for_its_papers(procedures, people, clock, client):
     """Leaving the list out does not skip the rule the desk's own form keeps."""
-    cache.clear()  # the token's rate limit
     without = {key: value for key, value in BODY.items() if key != "papers"}
     response = client.post(
         "/api/v1/dossiers",

@@ -18,10 +18,10 @@ from egov.orgs.models import Agency
 from tests.conftest import BIRTH, COMMUNE, COMMUNE_CENTER, catalogue
 from tests.dossiers.conftest import CITIZEN, received_with_scans_and_an_original
 from tests.dossiers.test_printing import A5, assert_size, read
+from tests.uploads import PDF
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # A land procedure's name as the national catalogue writes it (one of its longest).
 LONG_PROCEDURE = (

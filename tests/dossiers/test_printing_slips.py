@@ -23,10 +23,9 @@ from egov.orgs.models import Agency
 from tests.conftest import COMMUNE, COMMUNE_CENTER, JUSTICE, POLICE
 from tests.dossiers.conftest import CITIZEN, VN, act
 from tests.dossiers.test_printing import A5, assert_size, name_officer, read
+from tests.uploads import PDF
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
 def set_fields(dossier: Any, **fields: Any) -> None:

@@ -9,7 +9,6 @@ import io
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from egov.catalog.services import procedures_import
@@ -45,10 +44,9 @@ from tests.conftest import (
     catalogue,
 )
 from tests.dossiers.conftest import CITIZEN, VN, act, received_with_scans_and_an_original
+from tests.uploads import PDF
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def local(value: datetime.datetime | None) -> str:
@@ -130,7 +128,6 @@ def test_a_supplement_asked_at_intake_ends_refused_never_a_500(
     # 15 working days from Monday 16/11 08:00 (24/11, Vietnamese Culture Day, is off):
     # Tuesday 08/12 08:00.
     assert local(supplement.deadline) == "2026-12-08 08:00"
-    cache.clear()
     client.force_login(people["leader"])
     response = client.post(
         f"/api/v1/dossiers/{dossier.reference}/actions/stop",
@@ -629,7 +626,6 @@ def test_a_refused_approval_leaves_no_result_behind(counter_dossier, people, clo
 
 
 def test_the_api_approves_with_the_signed_result(client, counter_dossier, people, clock):
-    cache.clear()
     dossier = at_last_step(counter_dossier, people)
     dossier.refresh_from_db()
     client.force_login(people["leader"])

@@ -20,10 +20,10 @@ from sims import population
 from sims.server import start_in_thread
 from tests.conftest import COMMUNE_CENTER, catalogue
 from tests.e2e.test_desk import SIMPLE, serious, sign_in
+from tests.uploads import PDF
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 AN = "091200001111"  # Nguyễn Tấn An in the VNeID simulator, level 2, phường Long Xuyên
 
 

@@ -13,13 +13,12 @@ from egov.dossiers.models import Dossier
 from tests.conftest import BIRTH, catalogue
 from tests.e2e.test_desk import serious, sign_in
 from tests.interop.conftest import registry, sim, sim_server
+from tests.uploads import PDF, PNG
 
 __all__ = ["registry", "sim", "sim_server"]
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 FORM = "/can-bo/tiep-nhan/1.001193/"
 
 
@@ -74,7 +73,7 @@ def test_a_mistake_keeps_the_scans_and_says_what_to_fix(counter, live_server):
     assert page.get_by_label("Họ tên (hoặc tên tổ chức)").input_value() == "Nguyễn Thị Ánh Tuyết"
     assert page.get_by_label("Xã, phường nơi cư trú").input_value() == "Phường Long Xuyên"
     assert page.locator("#id_ward_code").input_value() == "30307"
-    page.get_by_text("Đã đính kèm: Tờ khai.png (72 byte)").wait_for()
+    page.get_by_text(f"Đã đính kèm: Tờ khai.png ({len(PNG)} byte)").wait_for()
     page.get_by_text("Đã đính kèm: Giấy chứng sinh.pdf").wait_for()
     assert HeldScan.objects.count() == 2
     fits(page, 1280)

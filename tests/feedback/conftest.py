@@ -2,7 +2,6 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from egov.dossiers.services import dossier_create
 from egov.feedback.services import FeedbackInput, feedback_send
@@ -29,11 +28,6 @@ about_procedure = FeedbackInput(
 
 def send(actor: Any, **changes: Any) -> Any:
     return feedback_send(actor=actor, data=replace(about_procedure, **changes))
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits() -> None:
-    cache.clear()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.test import Client
 
@@ -26,22 +25,13 @@ from tests.conftest import BIRTH, CENTER, COMMUNE, COMMUNE_CENTER, CRIMINAL_RECO
 from tests.dossiers.conftest import CITIZEN, act
 from tests.sims.support import Client as SimClient
 from tests.sims.test_dvcqg_citizen import filled, submit
+from tests.uploads import PDF, PNG
 
 pytestmark = pytest.mark.django_db
 
 TOKEN_URL = "/lgsp/oauth/token/"
 SUBMIT_URL = "/lgsp/v1/dossiers"
 REFERENCE = "G22.99-261116-00012345"
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-@pytest.fixture(autouse=True)
-def fresh_counters() -> Any:
-    """Rate counters live in the cache, which outlives a test's database."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 class Portal:

@@ -135,6 +135,8 @@ def test_a_transfer_needs_a_kind_a_value_and_a_dossier_awaiting_it(land, counter
         transfer(dossier)
     with pytest.raises(TaxError, match="giá trị tính thuế"):
         transfer(dossier, taxable_value=0)
+    with pytest.raises(TaxError, match="quá lớn"):
+        transfer(dossier, taxable_value=10**18)
     with pytest.raises(TaxError, match="đang chờ thực hiện nghĩa vụ"):
         transfer(counter_dossier, taxable_value=VALUE)  # received, not awaiting
     transfer(dossier, taxable_value=VALUE)
@@ -399,6 +401,13 @@ def test_the_poll_tells_when_the_tax_authority_has_no_obligation_of_a_dossier(
         b'"hanNop": "20261216"}',
         b'{"error_code": "0", "maHoSo": "x", "soThongBao": "TB-1", "loaiNghiaVu": "LPTB", '
         b'"giaTriTinhThue": 1, "ngayThongBao": "20261116", "tongTien": 99999999999999999999, '
+        b'"hanNop": "20261216"}',
+        # JSON as Python reads it takes Infinity, which no integer is.
+        b'{"error_code": "0", "maHoSo": "x", "soThongBao": "TB-1", "loaiNghiaVu": "LPTB", '
+        b'"giaTriTinhThue": 1, "ngayThongBao": "20261116", "tongTien": Infinity, '
+        b'"hanNop": "20261216"}',
+        b'{"error_code": "0", "maHoSo": "x", "soThongBao": "TB-1", "loaiNghiaVu": "LPTB", '
+        b'"giaTriTinhThue": -1, "ngayThongBao": "20261116", "tongTien": 6173000, '
         b'"hanNop": "20261216"}',
     ],
 )

@@ -1,18 +1,12 @@
 """The public look-up page that the QR code on every slip opens."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from egov.dossiers.services import dossier_create
 from tests.dossiers.conftest import CITIZEN
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture

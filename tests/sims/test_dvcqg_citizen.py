@@ -19,12 +19,11 @@ import pytest
 
 from sims.server import Config, SimServer, start_in_thread
 from tests.sims.support import Answer, Client
+from tests.uploads import pdf
 
 FORM = "/dvcqg/nop-ho-so"
 # Bytes a careless multipart parser would mangle: CR LF, a lone LF, NUL, high bytes.
-PDF = (
-    b"%PDF-1.4\r\n%\xe2\xe3\xcf\xd3\n1 0 obj\r\n<<>>\nendobj\n\x00\xff" + b"x" * 3000 + b"\n%%EOF\n"
-)
+PDF = pdf(b"%\xe2\xe3\xcf\xd3\r\n%\x00\xff" + b"x" * 3000 + b"\r\n")
 
 
 @dataclass

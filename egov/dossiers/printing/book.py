@@ -38,6 +38,8 @@ from .formatting import (
 )
 
 MAX_BOOK_DAYS = 366
+# The years a book may be asked for: from this one to next year.
+FIRST_BOOK_YEAR = 2000
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,13 @@ def tracking_book_rows(
 ) -> list[BookRow]:
     """The lines of Mẫu 06: the dossiers the desk received from date_from to date_to (whole
     days in the province's time zone), by year and book number. One query."""
+    last_year = timezone.localdate().year + 1
+    if date_from.year < FIRST_BOOK_YEAR or date_to.year > last_year:
+        # A date the calendar's arithmetic cannot pass (31/12/9999 + 1 day, 01/01/0001 in
+        # UTC), and no book was ever kept for it.
+        raise FormNotAvailableError(
+            f"Kỳ theo dõi phải trong các năm từ {FIRST_BOOK_YEAR} đến {last_year}."
+        )
     if date_from > date_to:
         raise FormNotAvailableError("Ngày bắt đầu của kỳ theo dõi phải trước ngày kết thúc.")
     if (date_to - date_from).days > MAX_BOOK_DAYS:

@@ -49,6 +49,9 @@ MAX_DAILY_SEQUENCE = 9999
 SUPPLEMENT_WINDOW_MINUTES = 3 * workcal.WORKING_DAY_HOURS * 60
 # An apology is due at least one working day before the due time (Mẫu 04).
 APOLOGY_NOTICE_MINUTES = workcal.WORKING_DAY_HOURS * 60
+# How far an apology may put the due time off: a year. The law sets no limit; a later date is
+# a mistyped year, and one past the calendar's end cannot even be read in the province's time.
+MAX_APOLOGY_DELAY = datetime.timedelta(days=366)
 # How long the applicant has to supply what Mẫu 02 asks, when the procedure sets no limit of
 # its own (`supplement_time_limit` in the catalogue). The law sets none in general; 15
 # working days (three weeks) is our choice, printed on Mẫu 02 so the applicant knows it.
@@ -609,6 +612,12 @@ def _apologize(context: ActionContext) -> None:
         raise DossierRuleError("Cần ngày giờ hẹn trả mới.", code="new_due_required")
     if new_due <= _due(dossier):
         raise DossierRuleError("Ngày hẹn mới phải sau ngày hẹn hiện tại.", code="new_due_early")
+    # Compared as a difference, which any two aware times have: 31/12/9999 at UTC-12 is no
+    # time the province's clock can show (it is in the year 10000 there).
+    if new_due - _due(dossier) > MAX_APOLOGY_DELAY:
+        raise DossierRuleError(
+            "Ngày hẹn mới không được quá một năm sau ngày hẹn hiện tại.", code="new_due_late"
+        )
     if not context.calendar.is_working_time(new_due):
         raise DossierRuleError("Ngày hẹn mới phải trong giờ làm việc.", code="new_due_closed")
     notice = context.calendar.working_minutes_between(context.now, _due(dossier))

@@ -20,7 +20,7 @@ from egov.core.identifiers import personal_id_problem, phone_problem, tax_code_p
 from egov.core.text import fold
 from egov.interop.services.population import person_verify
 from egov.orgs.models import SERVICE_CENTER_KINDS, Agency, AgencyKind, Role
-from egov.orgs.selectors import agency_get, memberships_of
+from egov.orgs.selectors import agency_get, memberships_of, ward_get
 
 from .. import handlers, policies
 from ..errors import (
@@ -153,6 +153,21 @@ def _competent_agency(*, procedure: Procedure, desk: Agency, ward_code: int | No
     )
 
 
+def _check_ward(applicant: Applicant, desk: Agency) -> None:
+    """The applicant's ward, given by its national code, is one of the desk's province's
+    wards, as the desk's intake and the portal offer them (chosen by name). Not asked of a
+    dossier the national portal hands over (`actor=None`): it names the ward as the
+    applicant gave it there, the schema of the bus bounds the code."""
+    if applicant.ward_code is None:
+        return
+    if ward_get(province_code=desk.province_code, code=applicant.ward_code) is None:
+        raise DossierRuleError(
+            "Thông tin người nộp chưa hợp lệ.",
+            code="invalid_applicant",
+            fields={"applicant.ward_code": "Mã phường/xã không thuộc tỉnh."},
+        )
+
+
 def _check_channel(procedure: Procedure, channel: str, return_method: str) -> None:
     if channel not in Channel.values or return_method not in ReturnMethod.values:
         raise DossierRuleError(
@@ -282,6 +297,7 @@ def _create_dossier(
         corrected = None
     else:
         desk = _receiving_desk(actor=actor, agency_code=agency_code, channel=channel)
+        _check_ward(applicant, desk)
         corrected = _corrected_dossier(actor=actor, key=corrects, procedure=procedure)
     revision = procedure.revisions.get(version=procedure.version)
     if papers is not None and receive and channel != Channel.ONLINE:

@@ -46,6 +46,11 @@ KINDS = {
 }
 # The e-form field that holds the value the obligation is computed on, where there is one.
 TAXABLE_VALUE_FIELD = "contract_value_vnd"
+# The largest value sent to be taxed: 18 digits, as the desk's page takes it.
+MAX_TAXABLE_VALUE = 10**18 - 1
+# The largest sum of money read from the tax authority: what a 64-bit column holds
+# (`TaxNotice.total`). A larger or negative one makes the answer unreadable.
+MAX_AMOUNT = 2**63 - 1
 TRANSFEROR_FIELD = "transferor_name"
 
 
@@ -155,6 +160,18 @@ def _day(value: Any) -> datetime.date:
     return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
 
 
+def _amount(value: Any) -> int:
+    """A sum in đồng, from 0 to MAX_AMOUNT; ValueError when it is not one (an infinite
+    number included: JSON as Python reads it may carry one)."""
+    try:
+        amount = int(value)
+    except OverflowError:
+        raise ValueError(value) from None
+    if not 0 <= amount <= MAX_AMOUNT:
+        raise ValueError(value)
+    return amount
+
+
 def _moment(value: Any) -> datetime.datetime | None:
     if not value:
         return None
@@ -182,15 +199,15 @@ def obligation_from(answer: http.Answer) -> Obligation:
             kind=str(body["loaiNghiaVu"]),
             payer=str(body.get("nguoiNopThue") or ""),
             tax_code=str(body.get("maSoThue") or ""),
-            taxable_value=int(body["giaTriTinhThue"]),
+            taxable_value=_amount(body["giaTriTinhThue"]),
             notice_date=_day(body["ngayThongBao"]),
-            total=int(body["tongTien"]),
+            total=_amount(body["tongTien"]),
             due_date=_day(body["hanNop"]),
             lines=tuple(
                 ObligationLine(
                     sub_item=str(line["tieuMuc"]),
                     text=str(line["noiDung"]),
-                    amount=int(line["soTien"]),
+                    amount=_amount(line["soTien"]),
                 )
                 for line in body.get("khoanNop") or []
             ),
@@ -205,7 +222,7 @@ def payment_from(answer: http.Answer) -> Payment:
     try:
         return Payment(
             paid=body["daNop"] is True,
-            amount=int(body.get("soTien") or 0),
+            amount=_amount(body.get("soTien") or 0),
             reference=str(body.get("maThamChieu") or ""),
             voucher=str(body.get("soChungTu") or ""),
             paid_at=_moment(body.get("ngayNop")),

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Field, Header, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import BaseRenderer
@@ -26,6 +27,7 @@ from egov.dossiers.selectors import dossier_public_get
 from egov.dossiers.services.intake import Applicant
 
 from ..adapters.dvcqg import RETURN_CODE, portal_time
+from ..adapters.tax import MAX_AMOUNT
 from .auth import LgspAuth
 from .calls import JSON_TYPE, PAYMENT_SERVICE, STATUS_SERVICE, InboundRequest, call_of, encode
 from .errors import (
@@ -65,6 +67,9 @@ _BASE64_SPACE = re.compile(rb"\s+")
 # HinhThucNhanKetQua → how the result is returned: the sync's own table (`HinhThuc`).
 RETURN_METHODS = {code: method for method, code in RETURN_CODE.items()}
 MAX_FILES = 50
+# The times a partner reports: from this year to a little after our own clock.
+FIRST_YEAR = 2000
+CLOCK_LEEWAY = datetime.timedelta(days=1)
 # ChuHoSo.GioiTinh: 1 nam, 0 nữ; absent: not given.
 GENDERS: dict[int | None, str] = {1: "male", 0: "female"}
 
@@ -147,7 +152,13 @@ class DossierStatusOut(Schema):
 
 class TaxPaymentIn(Schema):
     maHoSo: str = Field(..., min_length=1, max_length=64, description="mã hồ sơ")
-    soTien: int = Field(..., gt=0, strict=True, description="số tiền đã nộp (đồng)")
+    soTien: int = Field(
+        ...,
+        gt=0,
+        le=MAX_AMOUNT,
+        strict=True,
+        description="số tiền đã nộp (đồng), tối đa 9.223.372.036.854.775.807",
+    )
     maThamChieu: str = Field(
         ...,
         min_length=1,
@@ -163,7 +174,11 @@ class TaxPaymentIn(Schema):
     @field_validator("ngayNop")
     @classmethod
     def _portal_time(cls, value: str) -> str:
-        parse_portal_time(value)
+        paid_at = parse_portal_time(value)
+        # A payment is reported after it was made (a day's leeway for the partners' clocks),
+        # and none was made through the bus before the year 2000.
+        if paid_at.year < FIRST_YEAR or paid_at > timezone.now() + CLOCK_LEEWAY:
+            raise ValueError("ngayNop")
         return value
 
 

@@ -5,13 +5,12 @@ rate, and every refusal is an `InboundError` the API answers in the LGSP style."
 
 from typing import Any, ClassVar
 
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.security.base import AuthBase
 from oauth2_provider.models import get_application_model
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
-from egov.core.ratelimit import parse_rate
+from egov.core.ratelimit import allow_key, parse_rate
 
 from ..models import ConnectionAccount
 from .calls import call_of
@@ -70,19 +69,10 @@ def _authenticate(request: HttpRequest) -> tuple[ConnectionAccount, frozenset[st
 
 
 def _count(account: ConnectionAccount) -> None:
-    """A fixed window per account in the cache (Redis when scaled out), at the account's
-    rate ("120/m"); egov.core.ratelimit counts per client address, so only its rate parser
-    is shared."""
+    """A fixed window per account at the account's rate ("120/m"), counted where every
+    process sees it (egov.core.ratelimit)."""
     limit, seconds = parse_rate(account.rate)
-    key = f"ratelimit:lgsp:{account.application.client_id}"
-    if cache.add(key, 1, timeout=seconds):
-        return
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add and incr
-        cache.add(key, 1, timeout=seconds)
-        return
-    if count > limit:
+    if not allow_key(scope="lgsp", key=account.application.client_id, rate=account.rate):
         raise RateLimitedError(
             f"Tài khoản kết nối đã gửi quá {limit} yêu cầu trong {seconds} giây; hãy thử lại sau.",
             retry_after=seconds,

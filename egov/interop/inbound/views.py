@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from oauth2_provider.views import TokenView
 
+from egov.core.input_guard import UNREADABLE, address_fields, body_fields, querydict_fields
 from egov.core.ratelimit import allow, parse_rate
 
 from ..models import ConnectionAccount
@@ -46,7 +47,8 @@ def logged(view: View) -> View:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         call = call_start(request)
-        response = view(request, *args, **kwargs)
+        refused = _control_characters(request)
+        response = refused or view(request, *args, **kwargs)
         if response.status_code == 405 and not _is_json(response):
             response = _method_not_allowed(response)
         if not call.logged:
@@ -73,6 +75,20 @@ def logged_urls(api: NinjaAPI) -> tuple[list[URLPattern | URLResolver], str, str
             )
         wrapped.append(pattern)
     return wrapped, app_name, namespace
+
+
+def _control_characters(request: HttpRequest) -> HttpResponse | None:
+    """A field carrying a control character is refused before any service (400, error_code
+    302), as every input of the site is (egov.core.input_guard)."""
+    try:
+        fields = address_fields(request) + querydict_fields(request.GET) + body_fields(request)
+    except UNREADABLE:
+        return None  # the API answers these itself
+    if not fields:
+        return None
+    text = f"Có ký tự điều khiển trong trường: {', '.join(fields)}."
+    body = {"error_code": DATA_TYPE_INVALID, "message": lgsp_message(DATA_TYPE_INVALID, text)}
+    return HttpResponse(encode(body), status=400, content_type=JSON_TYPE)
 
 
 def _unknown_address(request: HttpRequest) -> HttpResponse:

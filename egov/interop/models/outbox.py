@@ -5,7 +5,14 @@ A message names the connected system it goes to and the service (`topic`) it cal
 that share an `ordering_key` (one dossier's) are delivered one after the other, in the order
 they were written: a later one waits while an earlier one is not delivered, even a dead one,
 until it gets through, or a person replays it or discards it.
+
+A payload may carry citizens' personal data (names, ID numbers, addresses, the texts of SMS
+and e-mails): once delivered it is kept `MOTCUA_OUTBOX_PAYLOAD_DAYS` days, then cleared
+(`services.outbox.outbox_clear_delivered_payloads`). Its SHA-256 digest, taken when it was
+queued, stays on the row, so what was sent can still be proven by comparing digests.
 """
+
+import datetime
 
 from django.db import models
 from django.db.models import Q
@@ -27,6 +34,11 @@ class OutboxMessage(models.Model):
     # The receiver drops a message it has seen before: delivery is at least once.
     idempotency_key = models.CharField("khóa chống gửi trùng", max_length=128, unique=True)
     payload = models.JSONField("nội dung gửi")
+    # SHA-256 of the payload as canonical JSON (sorted keys, no spaces, UTF-8), taken when it
+    # was queued: it outlives the payload. "" on rows from before it (the clearing fills it).
+    payload_sha256 = models.CharField("mã băm nội dung (SHA-256)", max_length=64, blank=True)
+    # When the delivered payload was cleared (set to {}): kept no longer than needed.
+    payload_cleared_at = models.DateTimeField("xóa nội dung lúc", null=True, blank=True)
     status = models.CharField(
         "trạng thái", max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
@@ -56,7 +68,22 @@ class OutboxMessage(models.Model):
                 name="outbox_open_by_key",
             ),
             models.Index(fields=["system", "status"]),
+            # Delivered payloads not yet cleared, by age: rows leave it as they are cleared, so
+            # the daily clearing never reads the millions it cleared before.
+            models.Index(
+                fields=["delivered_at"],
+                condition=Q(status="delivered", payload_cleared_at__isnull=True),
+                name="outbox_payload_to_clear",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.topic} {self.idempotency_key}"
+
+    @property
+    def payload_kept_days(self) -> int | None:
+        """How many whole days after its delivery the payload was cleared; None if it was not."""
+        if self.payload_cleared_at is None:
+            return None
+        since = self.delivered_at or self.created_at
+        return max(0, (self.payload_cleared_at - since) // datetime.timedelta(days=1))

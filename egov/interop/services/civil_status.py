@@ -87,6 +87,8 @@ def _registered_unit(dossier: Dossier) -> int:
             "Hồ sơ đang chờ gửi sang phần mềm hộ tịch; hãy xem lại sau ít phút.",
             code="hotich_pending",
         )
+    if "maDonVi" not in message.payload:  # cleared after its retention: the dossier says
+        return adapter.unit_code(dossier)
     return int(message.payload["maDonVi"])
 
 

@@ -144,6 +144,10 @@ def _send(message: OutboxMessage, now: Callable[[], datetime.datetime]) -> Attem
     """One try, or None when too little of the lease is left to try safely."""
     if message.leased_until is None or message.leased_until - now() <= try_margin():
         return None  # a try that could outlast the lease might run beside another worker's
+    if message.payload_cleared_at is not None:
+        # Never an empty payload in place of the one that was cleared (a row set back by hand).
+        error = "Nội dung thông điệp đã bị xóa theo thời hạn lưu dữ liệu cá nhân; không gửi."
+        return Attempt("rejected", None, "", error, 0, b"", b"", from_partner=False)
     try:
         return _route(message).send(message)
     except Exception as error:

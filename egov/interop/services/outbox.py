@@ -1,5 +1,6 @@
 """The outbox's writes: queue a message with the change that caused it, claim due messages
-for a worker, settle each attempt, replay a dead letter.
+for a worker, settle each attempt, replay a dead letter, clear the payloads delivered long
+enough ago (personal data kept only as long as needed).
 
 Delivery is at least once: a worker holds a claimed message under a lease; if it dies before
 settling, the lease runs out and another worker sends the message again, with the same
@@ -9,6 +10,8 @@ transaction serialises claims) and leases them in the same transaction.
 """
 
 import datetime
+import hashlib
+import json
 import logging
 import random
 from typing import Any
@@ -37,6 +40,17 @@ class OutboxReplayError(DomainError):
         super().__init__(message, code="outbox_replay")
 
 
+# Rows cleared per statement: bounded work and locks, whatever the size of the outbox.
+CLEAR_BATCH = 1000
+
+
+def payload_digest(payload: dict[str, Any]) -> str:
+    """SHA-256 of a payload as canonical JSON (sorted keys, no spaces, UTF-8): the same
+    payload has the same digest on every database, whatever order its keys come back in."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def outbox_put(
     *,
     system: str,
@@ -59,6 +73,7 @@ def outbox_put(
         ordering_key=ordering_key,
         idempotency_key=idempotency_key,
         payload=payload,
+        payload_sha256=payload_digest(payload),
         next_attempt_at=now,
         retry_from=now,
     )
@@ -152,6 +167,8 @@ def dead_letter_replay(*, actor: User, message_id: int) -> OutboxMessage:
     if not org_policies.is_province_admin(actor):
         raise NotAllowedError("Chỉ quản trị tỉnh được gửi lại thông điệp lỗi.")
     message = OutboxMessage.objects.select_for_update().get(pk=message_id)
+    if message.payload_cleared_at is not None:
+        raise OutboxReplayError(cleared_note(message) + " Không gửi lại được thông điệp này.")
     if message.status != OutboxStatus.DEAD:
         raise OutboxReplayError("Thông điệp này không nằm trong danh sách gửi lỗi.")
     now = timezone.now()
@@ -191,3 +208,53 @@ def dead_letter_discard(*, actor: User, message_id: int, reason: str) -> OutboxM
     if settings.MOTCUA_OUTBOX_KICK:
         transaction.on_commit(_kick)
     return message
+
+
+def cleared_note(message: OutboxMessage) -> str:
+    """What a person is told of a payload that was cleared."""
+    return (
+        f"Nội dung đã xóa sau {message.payload_kept_days} ngày kể từ khi gửi được, theo thời "
+        "hạn lưu dữ liệu cá nhân; chỉ còn mã băm SHA-256 của nội dung."
+    )
+
+
+def outbox_clear_delivered_payloads(
+    *, older_than_days: int, now: datetime.datetime | None = None, batch: int = CLEAR_BATCH
+) -> int:
+    """Clear the payloads (personal data: names, ID numbers, addresses, the texts sent) of the
+    messages delivered more than `older_than_days` days ago; returns how many were cleared.
+
+    Only delivered messages: pending, dead and discarded ones keep theirs (a person may still
+    replay a dead letter). A cleared payload becomes `{}` with `payload_cleared_at` set; its
+    digest stays (taken now for rows queued before digests were kept), and so does the
+    message log, which holds the digest of each request sent, never the cleared row.
+
+    `batch` rows per transaction, found through the index of rows still to clear, so a run
+    over millions of rows takes short locks and never reads what it cleared before. Run it
+    outside any transaction (the daily job, the command)."""
+    if older_than_days < 1:
+        raise ValueError("older_than_days must be at least 1")
+    moment = now or timezone.now()
+    cutoff = moment - datetime.timedelta(days=older_than_days)
+    due = OutboxMessage.objects.filter(
+        status=OutboxStatus.DELIVERED, payload_cleared_at__isnull=True, delivered_at__lt=cutoff
+    )
+    cleared = 0
+    while True:
+        with transaction.atomic():
+            ids = list(due.order_by("delivered_at", "id").values_list("pk", flat=True)[:batch])
+            if not ids:
+                break
+            undigested = list(
+                OutboxMessage.objects.filter(pk__in=ids, payload_sha256="").only("pk", "payload")
+            )
+            for message in undigested:
+                message.payload_sha256 = payload_digest(message.payload)
+            # Only rows queued before digests were kept; a CASE of 100 rows per statement
+            # goes faster on PostgreSQL than one of 1,000.
+            OutboxMessage.objects.bulk_update(undigested, ["payload_sha256"], batch_size=100)
+            # The same conditions again: a row that changed meanwhile is left as it is.
+            cleared += due.filter(pk__in=ids).update(payload={}, payload_cleared_at=moment)
+    if cleared:
+        logger.info("cleared the payloads of %d delivered outbox messages", cleared)
+    return cleared

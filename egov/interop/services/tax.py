@@ -107,6 +107,12 @@ def _taxable_value(dossier: Dossier, given: int | None) -> int:
             code="taxable_value_required",
             fields={"taxable_value": "Cần một số tiền lớn hơn 0."},
         )
+    if value > adapter.MAX_TAXABLE_VALUE:
+        raise TaxError(
+            "Giá trị tính thuế quá lớn để chuyển sang cơ quan thuế.",
+            code="taxable_value_too_large",
+            fields={"taxable_value": "Tối đa 18 chữ số."},
+        )
     return value
 
 

@@ -6,8 +6,10 @@
      a narrow screen site.css can show a row as a stack of "header: value" lines; without this
      file a wide table scrolls inside its own region;
    - the first message after an action takes the focus, so a screen reader reads it at once;
-   - a form with data-confirm="…" asks that question before it is sent (no inline handlers: the
-     Content-Security-Policy will forbid them). */
+   - a form with data-confirm="…" asks that question before it is sent;
+   - a button with data-print (hidden until this file shows it) prints the page.
+   No inline handlers anywhere: the Content-Security-Policy forbids them
+   (egov/core/security_headers.py). */
 (function () {
   "use strict";
 
@@ -126,8 +128,21 @@
   // On the document: a form htmx puts in later asks too.
   document.addEventListener("submit", askBeforeSending);
 
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
+
+  function showPrintButtons(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-print]"), function (button) {
+      button.hidden = false;
+    });
+  }
+
   function start() {
     setupMenu();
+    showPrintButtons(document);
     labelTables(document);
     focusMessage();
     // What htmx puts in later (the bus's health table every ten seconds) is labelled too.
