@@ -140,8 +140,8 @@ def test_sniff_reads_the_content_not_the_name(content, expected):
 
 
 def test_a_zip_that_zipfile_cannot_read_is_no_word_file():
-    # A directory entry claiming a zip version from the future made zipfile raise
-    # NotImplementedError, not BadZipFile: an error page instead of a message.
+    # A directory entry claiming a zip version from the future made zipfile refuse with its
+    # "unsupported" error rather than BadZipFile, which sniff let through as a server error.
     content = bytearray(docx())
     entry = content.index(b"PK\x01\x02")
     content[entry + 6 : entry + 8] = (99).to_bytes(2, "little")  # version needed to extract
