@@ -87,11 +87,23 @@ pytest: install-dev
 
 test: lint typecheck pytest
 
-bench: install-dev
+# The benchmarks: the working-time clock, the outbox's delivery, and the HTTP benchmark
+# (bench/http.py: the production server under wrk on the bench database, `make bench-data`'s,
+# beside pgbench; it writes docs/performance.md). bench.intake and bench.worklist (in process,
+# SQLite) still run by hand; the HTTP benchmark measures the same requests through the server.
+bench: install-dev node_modules/.installed
 	$(BIN)/python -m bench.workcal
-	$(BIN)/python -m bench.intake
-	$(BIN)/python -m bench.worklist
 	$(BIN)/python -m bench.outbox
+	$(BIN)/python -m bench.http
+
+# A province for benchmarks (bench/generate.py): the demo province and N dossiers (default
+# 100,000) with their history, in the PostgreSQL database BENCH_DATABASE_URL, dropped and made
+# again: `make bench-data N=1000000`.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/motcua_bench
+.PHONY: bench-data
+bench-data: $(VENV)/.runtime
+	MOTCUA_MODE=demo $(BIN)/python -m bench.generate --dossiers $(or $(N),100000) \
+		--database-url $(BENCH_DATABASE_URL)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -30,7 +30,12 @@ from egov.accounts.api import router as accounts_router
 from egov.accounts.services import BadCredentialsError, SecondFactorError
 from egov.catalog.api import router as catalog_router
 from egov.catalog.errors import ProcedureNotFoundError
-from egov.core.api_support import CheckedParser, ErrorDocumentedAPI, error_body
+from egov.core.api_support import (
+    CheckedParser,
+    ErrorDocumentedAPI,
+    FastJSONRenderer,
+    error_body,
+)
 from egov.core.errors import DomainError, NotAllowedError
 from egov.core.input_guard import ControlCharacterError, address_fields, body_fields
 from egov.dossiers.api import router as dossiers_router
@@ -47,6 +52,7 @@ api = ErrorDocumentedAPI(
     urls_namespace="api",
     auth=AUTH,
     parser=CheckedParser(),
+    renderer=FastJSONRenderer(),
     docs=Swagger(settings={"validatorUrl": None}),
 )
 api.add_router("/auth", accounts_router)

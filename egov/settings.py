@@ -71,6 +71,8 @@ MIDDLEWARE = [
     # First, so the static files WhiteNoise answers carry the policies too.
     "egov.core.security_headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the catalogue, agencies or roles: one stamp read per request.
+    "egov.core.reference.ReferenceScopeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

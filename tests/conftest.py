@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from egov.catalog.services import procedures_import
+from egov.core.reference import clear_process_cache
 from egov.orgs.models import Agency
 from egov.orgs.services import agency_upsert, staff_provision
 
@@ -22,6 +23,15 @@ POLICE = "000.00.13.H01"
 CENTER = "000.00.31.H01"
 COMMUNE = "000.03.50.H01"
 COMMUNE_CENTER = "001.03.50.H01"
+
+
+@pytest.fixture(autouse=True)
+def fresh_reference_cache() -> Iterator[None]:
+    """Each test starts with an empty reference cache: the test's rollback takes the stamp's
+    row back to a value this process may already hold data for (egov.core.reference)."""
+    clear_process_cache()
+    yield
+    clear_process_cache()
 
 
 @pytest.fixture

@@ -23,9 +23,10 @@ class TwoFactorMiddleware:
         if user.is_authenticated and request.path.startswith(GUARDED_PREFIXES):
             query = urlencode({"next": request.get_full_path()})
             verified = getattr(user, "is_verified", lambda: False)()
-            if has_two_factor(user) and not verified:
+            enrolled = has_two_factor(user)
+            if enrolled and not verified:
                 return redirect(f"{reverse('accounts:verify')}?{query}")
-            if not has_two_factor(user) and must_use_two_factor(user):
+            if not enrolled and must_use_two_factor(user):
                 return redirect(f"{reverse('accounts:enrol')}?{query}")
         return self.get_response(request)
 

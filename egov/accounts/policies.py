@@ -25,7 +25,8 @@ def administered_agency_ids(actor: Actor) -> list[int]:
     """The agencies where the actor holds the agency administrator's role."""
     return [
         membership.agency_id
-        for membership in memberships_of(user=actor).filter(role=Role.AGENCY_ADMIN)
+        for membership in memberships_of(user=actor)
+        if membership.role == Role.AGENCY_ADMIN
     ]
 
 

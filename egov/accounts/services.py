@@ -25,6 +25,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from egov.core.errors import DomainError, NotAllowedError
+from egov.core.reference import stamp_seen, stamp_subquery
 
 from . import policies
 from .models import ApiToken, RevokeReason, password_hash_digest
@@ -106,6 +107,8 @@ def api_token_user(*, key: str) -> User | None:
     the account's current password; None otherwise."""
     token = (
         ApiToken.objects.select_related("user")
+        # The request's reference stamp, read along rather than by a query of its own.
+        .annotate(reference_stamp=stamp_subquery())
         .filter(
             key_hash=_hash(key),
             expires_at__gt=timezone.now(),
@@ -116,6 +119,7 @@ def api_token_user(*, key: str) -> User | None:
     )
     if token is None or token.password_changed:
         return None
+    stamp_seen(token.reference_stamp)
     now = timezone.now()
     # Record use at most once a minute: a busy client must not write on every call.
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):

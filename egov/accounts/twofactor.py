@@ -31,7 +31,7 @@ def must_use_two_factor(user: AbstractBaseUser | AnonymousUser) -> bool:
         return False
     if getattr(user, "is_superuser", False):
         return True
-    return memberships_of(user=user).filter(role__in=GUARDED_ROLES).exists()
+    return any(m.role in GUARDED_ROLES for m in memberships_of(user=user))
 
 
 def has_two_factor(user: AbstractBaseUser) -> bool:

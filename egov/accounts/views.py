@@ -239,7 +239,7 @@ def account(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/account.html",
         {
-            "memberships": memberships_of(user=user).order_by("agency__name", "role"),
+            "memberships": sorted(memberships_of(user=user), key=lambda m: (m.agency.name, m.role)),
             "two_factor": has_two_factor(user),  # type: ignore[arg-type]
             "tokens": tokens,
             "tokens_working": sum(1 for token in tokens if token.works),

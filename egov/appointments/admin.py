@@ -26,9 +26,8 @@ def _managed_desk_ids(request: HttpRequest) -> list[int]:
     """The desks whose agency the user administers (their agency-admin roles)."""
     return [
         membership.agency_id
-        for membership in memberships_of(user=request.user).filter(
-            role=Role.AGENCY_ADMIN, agency__kind__in=list(SERVICE_CENTER_KINDS)
-        )
+        for membership in memberships_of(user=request.user)
+        if membership.role == Role.AGENCY_ADMIN and membership.agency.kind in SERVICE_CENTER_KINDS
     ]
 
 

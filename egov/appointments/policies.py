@@ -33,12 +33,14 @@ def can_view_desk(actor: Actor, desk: Agency) -> bool:
         return False
     if can_read_everything(actor):
         return True
-    return memberships_of(user=actor).filter(agency=desk, role__in=list(VIEW_ROLES)).exists()
+    return any(m.agency_id == desk.pk and m.role in VIEW_ROLES for m in memberships_of(user=actor))
 
 
 def can_mark_arrival(actor: Actor, desk: Agency) -> bool:
     """Only the desk's own reception officers give queue numbers (auditors read, never act)."""
-    return memberships_of(user=actor).filter(agency=desk, role=Role.RECEPTION).exists()
+    return any(
+        m.agency_id == desk.pk and m.role == Role.RECEPTION for m in memberships_of(user=actor)
+    )
 
 
 def can_manage_schedule(actor: Actor, desk: Agency) -> bool:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from egov.core.reference import cached
 from egov.core.text import fold
 from egov.orgs.models import Agency
 
@@ -20,7 +21,7 @@ from .exchange import (
     catalogue_document,
     spec_to_content,
 )
-from .models import Procedure, ProcessStep, Sector
+from .models import Procedure, ProcedureRevision, ProcessStep, Sector
 
 MAX_QUERY_WORDS = 8
 SpecT = TypeVar("SpecT", DocumentSpec, FeeSpec)
@@ -68,8 +69,9 @@ def procedure_search(
     )
 
 
-def sector_list() -> QuerySet[Sector]:
-    return Sector.objects.order_by("name")
+def sector_list() -> tuple[Sector, ...]:
+    """The sectors by name, for the filters of lists (cached like the catalogue)."""
+    return cached(("sectors",), lambda: tuple(Sector.objects.order_by("name")))
 
 
 def competent_agencies() -> QuerySet[Agency]:
@@ -107,16 +109,44 @@ def _spec_from(spec_class: type[SpecT], row: Any) -> SpecT:
 
 
 def procedure_in_force(*, national_code: str, on: datetime.date | None = None) -> Procedure:
-    """The procedure if it may be applied for on that day (today by default)."""
-    procedure = (
-        Procedure.objects.filter(_in_force(on or timezone.localdate()))
-        .select_related("competent_agency")
-        .filter(national_code=national_code)
-        .first()
-    )
+    """The procedure if it may be applied for on that day (today by default), with its
+    sector and competent agency: read once per process until the catalogue changes
+    (egov.core.reference). Shared between requests: read it, never change it."""
+    day = on or timezone.localdate()
+
+    def load() -> Procedure | None:
+        return (
+            Procedure.objects.filter(_in_force(day))
+            .select_related("sector", "competent_agency")
+            .filter(national_code=national_code)
+            .first()
+        )
+
+    procedure = cached(("procedure_in_force", national_code, day), load)
     if procedure is None:
         raise ProcedureNotFoundError(national_code)
     return procedure
+
+
+def revision_of(*, procedure_id: int, version: int) -> ProcedureRevision:
+    """One version of a procedure as it was published (its content: documents, fees,
+    steps, limits), cached like the catalogue; ProcedureRevision.DoesNotExist otherwise."""
+
+    def load() -> ProcedureRevision | None:
+        return ProcedureRevision.objects.filter(procedure_id=procedure_id, version=version).first()
+
+    revision = cached(("revision", procedure_id, version), load)
+    if revision is None:
+        raise ProcedureRevision.DoesNotExist
+    return revision
+
+
+def version_in_force(*, procedure_id: int) -> int:
+    """The procedure's current version number (cached like the catalogue)."""
+    return cached(
+        ("version", procedure_id),
+        lambda: Procedure.objects.filter(pk=procedure_id).values_list("version", flat=True).get(),
+    )
 
 
 def procedure_spec(procedure: Procedure) -> ProcedureSpec:

@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from egov.core.errors import NotAllowedError
+from egov.core.reference import reference_changed
 from egov.core.text import fold
 from egov.orgs import policies
 from egov.orgs.models import Agency
@@ -65,6 +66,7 @@ def _scalar_values(spec: ProcedureSpec, sector: Sector, agencies: dict[str, Agen
 
 
 def _replace_parts(procedure: Procedure, spec: ProcedureSpec, agencies: dict[str, Agency]) -> None:
+    reference_changed()  # bulk_create sends no signal (egov.core.reference)
     procedure.documents.all().delete()
     procedure.fees.all().delete()
     procedure.steps.all().delete()

@@ -7,6 +7,7 @@ domain error maps to its HTTP status by its kind (STYLE.md "Naming").
 
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.datastructures import MultiValueDict
@@ -14,6 +15,8 @@ from ninja import NinjaAPI, Schema
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 from ninja.parser import Parser
+from ninja.renderers import BaseRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.throttling import BaseThrottle
 from pydantic import Field
 
@@ -132,3 +135,17 @@ class CheckedParser(Parser):
         if fields:
             raise ControlCharacterError(fields)
         return super().parse_querydict(data, list_fields, request)
+
+
+class FastJSONRenderer(BaseRenderer):
+    """The API's answers written by orjson, several times faster than the standard library
+    on a worklist page. Dates, times and whatever orjson does not know (Decimal, pydantic
+    models, lazy texts) go to Ninja's own encoder, so every value reads exactly as before
+    (a datetime to the millisecond, UTC as "Z"); text is UTF-8 rather than \\u escapes."""
+
+    media_type = "application/json"
+    _fallback = NinjaJSONEncoder()
+    _options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        return orjson.dumps(data, default=self._fallback.default, option=self._options)

@@ -1,7 +1,8 @@
-"""The shared kernel's one table: the rate limits' counters.
+"""The shared kernel's two tables: the rate limits' counters and the reference stamp.
 
-The kernel holds no domain data; this table is here because every app's rate limit shares it
-(egov.core.ratelimit) and a counter must be seen by every web process at once.
+The kernel holds no domain data; these tables are here because every app shares them and
+every web process must see them at once: a rate limit's counter (egov.core.ratelimit), and the
+stamp that tells a process its cached reference data is out of date (egov.core.reference).
 """
 
 from django.db import models
@@ -25,3 +26,18 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.hits}"
+
+
+class ReferenceStamp(models.Model):
+    """The one row whose value changes with every change to reference data (the catalogue,
+    agencies, staff roles, the calendar): each process's cache of that data is good for as
+    long as the value it was loaded under is the current one (egov.core.reference)."""
+
+    value = models.BigIntegerField("dấu phiên bản")
+
+    class Meta:
+        verbose_name = "dấu phiên bản dữ liệu danh mục"
+        verbose_name_plural = "dấu phiên bản dữ liệu danh mục"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -152,7 +152,8 @@ def intake_population(request: HttpRequest) -> HttpResponse:
 def _desks(request: HttpRequest) -> list[Any]:
     return [
         membership.agency
-        for membership in memberships_of(user=request.user).filter(role=Role.RECEPTION)
+        for membership in memberships_of(user=request.user)
+        if membership.role == Role.RECEPTION
     ]
 
 

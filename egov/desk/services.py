@@ -58,7 +58,7 @@ def display_name(name: str) -> str:
 
 
 def _require_reception(actor: User) -> None:
-    if not memberships_of(user=actor).filter(role=Role.RECEPTION).exists():
+    if not any(m.role == Role.RECEPTION for m in memberships_of(user=actor)):
         raise NotAllowedError("Chỉ cán bộ tiếp nhận được đính kèm giấy tờ tại quầy.")
 
 

@@ -180,7 +180,8 @@ def _books(request: HttpRequest) -> list[dict[str, str]]:
             "pdf": f"/api/v1/agencies/{membership.agency.code}/tracking-book.pdf?{period}",
             "xlsx": f"/api/v1/agencies/{membership.agency.code}/tracking-book.xlsx?{period}",
         }
-        for membership in memberships_of(user=request.user).filter(role=Role.RECEPTION)
+        for membership in memberships_of(user=request.user)
+        if membership.role == Role.RECEPTION
     ]
 
 

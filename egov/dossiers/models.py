@@ -229,6 +229,11 @@ class Dossier(models.Model):
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["applicant_id_number"]),
             models.Index(fields=["received_at"]),
+            # The worklist's "Sắp đến hạn" and "Quá hạn" tabs: few rows among a million.
+            models.Index(fields=["id"], condition=Q(due_soon=True), name="dossier_due_soon"),
+            models.Index(
+                fields=["due_at"], condition=Q(clock_state="running"), name="dossier_running_due"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -321,6 +326,10 @@ class ProcessTask(models.Model):
     outcome = models.CharField(max_length=8, choices=Outcome.choices, blank=True)
     due_soon = models.BooleanField(default=False)
     overdue = models.BooleanField(default=False)
+    # At an agency that is neither the dossier's receiving desk nor its competent body (an
+    # inter-agency step): the one way, besides those two, that an agency sees the dossier
+    # (policies.visible_q), kept so that the condition reads a few rows, not every step.
+    elsewhere = models.BooleanField("tại cơ quan phối hợp", default=False, editable=False)
 
     class Meta:
         verbose_name = "bước xử lý hồ sơ"
@@ -334,7 +343,19 @@ class ProcessTask(models.Model):
                 name="process_task_one_open",
             )
         ]
-        indexes = [models.Index(fields=["agency", "finished_at"])]
+        indexes = [
+            models.Index(fields=["agency", "finished_at"]),
+            models.Index(
+                fields=["agency", "dossier"],
+                condition=Q(elsewhere=True),
+                name="task_elsewhere_agency",
+            ),
+            models.Index(
+                fields=["assignee"],
+                condition=Q(finished_at__isnull=True),
+                name="task_open_assignee",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} · {self.name}"

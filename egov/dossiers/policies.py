@@ -27,11 +27,13 @@ def _roles_by_agency(actor: Actor) -> tuple[dict[int, set[str]], bool]:
 
 
 def is_staff(actor: Actor) -> bool:
-    return memberships_of(user=actor).exists()
+    return bool(memberships_of(user=actor))
 
 
 def is_reception_at(actor: Actor, desk: Agency) -> bool:
-    return memberships_of(user=actor).filter(agency=desk, role=Role.RECEPTION).exists()
+    return any(
+        m.agency_id == desk.pk and m.role == Role.RECEPTION for m in memberships_of(user=actor)
+    )
 
 
 def applicant_q(actor: Actor) -> Q:
@@ -73,11 +75,13 @@ def visible_q(actor: Actor) -> Q:
         return applicant_q(actor)
     own = Q(owner_id=actor.pk)
     agencies = list(roles)
+    # A step at the receiving desk or the competent body adds nothing to the first two.
+    partner_steps = ProcessTask.objects.filter(agency_id__in=agencies, elsewhere=True)
     return (
         own
         | Q(receiving_agency_id__in=agencies)
         | Q(competent_agency_id__in=agencies)
-        | Q(pk__in=ProcessTask.objects.filter(agency_id__in=agencies).values("dossier_id"))
+        | Q(pk__in=partner_steps.values("dossier_id"))
     )
 
 

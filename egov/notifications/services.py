@@ -20,8 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from egov.core.errors import DomainError, NotAllowedError
-from egov.interop.models import OutboxMessage
-from egov.interop.services.outbox import outbox_put
+from egov.interop.services.outbox import Outgoing, outbox_put_once
 
 from . import policies, selectors, texts
 from .addresses import email_address, mobile_number
@@ -126,32 +125,33 @@ def citizen_notify(
         raise ValueError(f"citizen_notify: the key must have 1 to {KEY_LIMIT} characters")
     # No savepoint: inside the caller's transaction the rows are simply part of it.
     with transaction.atomic(savepoint=False):
-        keys = [_row_key(key, code) for code in CHANNELS]
-        if OutboxMessage.objects.filter(idempotency_key__in=keys).exists():
-            return 0
         deliveries = selectors.notification_channels(recipient=recipient)
         if not deliveries:
             return 0
         rendered = texts.render(template, context)
         name = texts.clean(" ".join(recipient.name.split()))[:255]
-        for delivery in deliveries:
-            channel = CHANNELS[delivery.channel]
-            outbox_put(
-                system=channel.system,
-                topic=channel.topic,
-                ordering_key=_ordering_key(channel.code, delivery.to),
-                idempotency_key=_row_key(key, channel.code),
-                payload={
-                    "channel": channel.code,
-                    "to": delivery.to,
-                    "name": name,
-                    "subject": rendered.subject,
-                    "text": rendered.short if channel.short else rendered.text,
-                    "template": template,
-                    "key": key,
-                },
-            )
-    return len(deliveries)
+        # One statement for every channel; nothing if the key was used before.
+        return outbox_put_once(
+            [
+                Outgoing(
+                    system=channel.system,
+                    topic=channel.topic,
+                    ordering_key=_ordering_key(channel.code, delivery.to),
+                    idempotency_key=_row_key(key, channel.code),
+                    payload={
+                        "channel": channel.code,
+                        "to": delivery.to,
+                        "name": name,
+                        "subject": rendered.subject,
+                        "text": rendered.short if channel.short else rendered.text,
+                        "template": template,
+                        "key": key,
+                    },
+                )
+                for delivery in deliveries
+                for channel in [CHANNELS[delivery.channel]]
+            ]
+        )
 
 
 class ChannelChoiceError(DomainError):

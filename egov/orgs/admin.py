@@ -156,7 +156,8 @@ class MembershipAdmin(PolicyAdmin):
     def _managed_agency_ids(self, request: HttpRequest) -> list[int]:
         return [
             m.agency_id
-            for m in policies.memberships_of(user=request.user).filter(role=Role.AGENCY_ADMIN)
+            for m in policies.memberships_of(user=request.user)
+            if m.role == Role.AGENCY_ADMIN
         ]
 
     def has_module_permission(self, request: HttpRequest) -> bool:

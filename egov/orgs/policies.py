@@ -29,19 +29,19 @@ def has_role(actor: Actor, agency: Agency, *roles: str) -> bool:
 def is_province_admin(actor: Actor) -> bool:
     if getattr(actor, "is_superuser", False):
         return True
-    return memberships_of(user=actor).filter(role=Role.PROVINCE_ADMIN).exists()
+    return any(m.role == Role.PROVINCE_ADMIN for m in memberships_of(user=actor))
 
 
 def is_staff_member(actor: Actor) -> bool:
     """Anyone with an active role in some agency: the staff pages' front door."""
-    return memberships_of(user=actor).exists()
+    return bool(memberships_of(user=actor))
 
 
 def can_read_everything(actor: Actor) -> bool:
     """Province administrators and auditors read every agency's records."""
     if getattr(actor, "is_superuser", False):
         return True
-    return memberships_of(user=actor).filter(role__in=PROVINCE_WIDE_ROLES).exists()
+    return any(m.role in PROVINCE_WIDE_ROLES for m in memberships_of(user=actor))
 
 
 def can_manage_agency(actor: Actor, agency: Agency) -> bool:

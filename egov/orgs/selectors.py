@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from vietnam_provinces import Province, ProvinceCode, Ward
 
 from egov.core import workcal
+from egov.core.reference import cached
 from egov.core.text import fold
 
 from .errors import UnknownAgencyError
@@ -23,22 +24,52 @@ from .models import (
 
 
 def agency_get(*, code: str) -> Agency:
-    """The agency with this QCVN 102 code; UnknownAgencyError otherwise."""
-    try:
-        return Agency.objects.get(code=code)
-    except Agency.DoesNotExist:
-        raise UnknownAgencyError(code) from None
+    """The agency with this QCVN 102 code, with its parent; UnknownAgencyError otherwise.
+    Read once per process until an agency changes (egov.core.reference): read it, never
+    change it."""
+    agency = cached(
+        ("agency", code),
+        lambda: Agency.objects.select_related("parent").filter(code=code).first(),
+    )
+    if agency is None:
+        raise UnknownAgencyError(code)
+    return agency
+
+
+def commune_of_ward(*, ward_code: int | None) -> Agency | None:
+    """The People's Committee in force of the commune with this national ward code (cached
+    like `agency_get`)."""
+    if ward_code is None:
+        return None
+    return cached(
+        ("commune_of_ward", ward_code),
+        lambda: (
+            Agency.objects.filter(
+                kind=AgencyKind.COMMUNE_COMMITTEE, ward_code=ward_code, valid_to__isnull=True
+            )
+            .order_by("pk")
+            .first()
+        ),
+    )
 
 
 def agency_list() -> QuerySet[Agency]:
     return Agency.objects.select_related("parent").order_by("code")
 
 
-def memberships_of(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Membership]:
-    """The user's active roles, with their agencies, for policies and page headers."""
-    if not user.is_authenticated:
-        return Membership.objects.none()
-    return Membership.objects.filter(user_id=user.pk, active=True).select_related("agency")
+def memberships_of(*, user: AbstractBaseUser | AnonymousUser | None) -> tuple[Membership, ...]:
+    """The user's active roles, with their agencies, for policies and page headers: read once
+    per process until an administrator changes a role or an agency (egov.core.reference).
+    Shared between requests: read them, never change them."""
+    if user is None or not user.is_authenticated:
+        return ()
+    user_id = user.pk
+
+    def load() -> tuple[Membership, ...]:
+        rows = Membership.objects.filter(user_id=user_id, active=True).select_related("agency")
+        return tuple(rows.order_by("pk"))
+
+    return cached(("memberships", user_id), load)
 
 
 def staff_with_role(*, role: str, agency: Agency | None = None) -> QuerySet[User]:
@@ -52,7 +83,12 @@ def staff_with_role(*, role: str, agency: Agency | None = None) -> QuerySet[User
 
 def working_calendar() -> workcal.WorkingCalendar:
     """The province's working calendar: office hours from settings, its own entries from the
-    database on top of the national holidays."""
+    database on top of the national holidays. Built once per process until an entry changes
+    (egov.core.reference)."""
+    return cached(("working_calendar",), _working_calendar)
+
+
+def _working_calendar() -> workcal.WorkingCalendar:
     days_off: list = []
     working_days: list = []
     for date, kind in CalendarEntry.objects.values_list("date", "kind"):

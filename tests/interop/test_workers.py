@@ -1,7 +1,9 @@
 """Real workers against real row locks (PostgreSQL): two at once never send the same message,
-and one killed in the middle of a delivery loses nothing while the partner applies each
-message once. On SQLite, claims are serialised by the database's single writer instead; the
-same semantics are tested there in-process (test_delivery.py)."""
+workers claiming batches at once never hold one message together while callers append to the
+message log beside them (one unbroken chain), and one killed in the middle of a delivery
+loses nothing while the partner applies each message once. On SQLite, claims are serialised
+by the database's single writer instead; the same semantics are tested there in-process
+(test_delivery.py, test_batches.py)."""
 
 import datetime
 import os
@@ -18,9 +20,12 @@ from django.utils import timezone
 
 from egov.dossiers.models import Dossier
 from egov.dossiers.services import dossier_create
-from egov.interop.models import OutboxMessage
-from egov.interop.services.delivery import deliver_due
+from egov.interop.models import LogHead, MessageLog, OutboxMessage
+from egov.interop.services.delivery import attempts_settle, deliver_due
+from egov.interop.services.log import log_append, log_verify
+from egov.interop.services.outbox import claim_due
 from tests.dossiers.conftest import CITIZEN, act
+from tests.interop.test_batches import OK, exchange, put
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -131,3 +136,67 @@ def test_a_worker_killed_mid_delivery_loses_nothing(sim, sim_server, procedures,
     assert sorted(received["effects"]) == sorted(portal_keys())
     assert set(received["effects"].values()) == {1}  # sent twice, applied once
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"delivered"}
+
+
+def test_workers_claiming_batches_at_once_never_hold_one_message_together():
+    keys, per_key = 40, 3
+    for key in range(keys):
+        for seq in range(1, per_key + 1):
+            put(key, seq)
+    claims: list[tuple[str, int, str]] = []  # (worker, message id, key), in the order claimed
+    lock = threading.Lock()
+    singles = 30
+    errors: list[BaseException] = []
+
+    def work(name: str) -> None:
+        try:
+            while OutboxMessage.objects.filter(status="pending").exists():
+                claimed = claim_due(worker=name, now=timezone.now(), limit=7)
+                with lock:
+                    claims.extend((name, m.pk, m.idempotency_key) for m in claimed)
+                if not claimed:
+                    time.sleep(0.005)  # the rest is held by others, or waits behind them
+                    continue
+                attempts_settle(
+                    worker=name, attempts=[(m.pk, OK) for m in claimed], now=timezone.now()
+                )
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def call(n: int) -> None:
+        # Calls someone waits for (a population look-up, an inbound call): one row each.
+        try:
+            for i in range(n):
+                log_append(exchange(f"single-{threading.get_ident()}-{i}"), at=timezone.now())
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(f"w{n}",)) for n in range(4)]
+    threads += [threading.Thread(target=call, args=(singles // 2,)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+
+    ids = [pk for _, pk, _ in claims]
+    assert len(ids) == len(set(ids)) == keys * per_key  # each claimed once, by one worker
+    assert len({worker for worker, _, _ in claims}) > 1
+    # Each key's messages were claimed in the order they were written.
+    order: dict[str, list[int]] = {}
+    for _, _, key in claims:
+        _, dossier, seq = key.split(":")
+        order.setdefault(dossier, []).append(int(seq))
+    assert all(seqs == list(range(1, per_key + 1)) for seqs in order.values())
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"delivered"}
+    # One unbroken chain: every try and every single call, numbered without a gap.
+    total = keys * per_key + singles
+    assert log_verify() == (total, None)
+    assert list(MessageLog.objects.order_by("seq").values_list("seq", flat=True)) == list(
+        range(1, total + 1)
+    )
+    assert LogHead.objects.get().seq == total

@@ -2,7 +2,8 @@
 caller's transaction, once per key."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from egov.interop.models import OutboxMessage
 from egov.notifications.models import NotificationPreference
@@ -50,6 +51,15 @@ def test_one_row_per_channel_with_all_the_adapter_needs():
     # The ordering keys group one person's channel, and do not show their number.
     assert sms.ordering_key.startswith("notify:sms:") and "912345678" not in sms.ordering_key
     assert sms.ordering_key != mail.ordering_key
+
+
+def test_every_channel_is_written_in_one_statement_without_a_look_up_first():
+    with CaptureQueriesContext(connection) as queries:
+        assert notify() == 2
+        assert notify() == 0  # the same key again: the same one statement, nothing written
+    outbox = [q["sql"] for q in queries.captured_queries if "interop_outboxmessage" in q["sql"]]
+    assert [sql.split()[0] for sql in outbox] == ["INSERT", "INSERT"]
+    assert OutboxMessage.objects.count() == 2
 
 
 def test_the_same_key_writes_nothing_again_even_after_a_change_of_mind(citizen):

@@ -1,5 +1,6 @@
 """Reads of dossiers."""
 
+import contextlib
 import datetime
 import uuid
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from egov.core.hashchain import verify
 from egov.core.templatetags.vn_format import vn_date
 from egov.core.text import fold
 from egov.orgs.errors import UnknownAgencyError
-from egov.orgs.models import Agency, AgencyKind, Membership, Role
+from egov.orgs.models import Agency, AgencyKind, Role
 from egov.orgs.policies import Actor
 from egov.orgs.selectors import agency_get, memberships_of
 
@@ -60,19 +61,54 @@ def officer_label(actor: Any, *, agencies: list[int]) -> str:
     # Staff accounts carry their names (create_staff asks for one); an account created
     # without one is named by its login rather than left anonymous in the log.
     name = " ".join(actor.get_full_name().split()) or actor.get_username()
-    titles = dict(
-        Membership.objects.filter(user_id=actor.pk, agency_id__in=agencies, active=True)
-        .exclude(title="")
-        .values_list("agency_id", "title")
-    )
+    titles = {
+        m.agency_id: m.title
+        for m in memberships_of(user=actor)
+        if m.agency_id in agencies and m.title
+    }
     title = next((titles[agency] for agency in agencies if agency in titles), "")
     return f"{name}, {title}" if title else name
 
 
 def open_task_of(dossier: Dossier) -> ProcessTask | None:
+    """The dossier's open step, with its agency and assignee. A dossier the door has just
+    moved carries it (`remember_open_task`): the door's own transaction wrote it, and
+    reading it back would cost a query for what is known."""
+    version, known = getattr(dossier, _OPEN_TASK, (None, None))
+    if version == dossier.version:  # not once the instance is refreshed to a later state
+        return known
     return (
         dossier.tasks.filter(finished_at__isnull=True).select_related("agency", "assignee").first()
     )
+
+
+_OPEN_TASK = "_open_task_after_action"
+
+
+def remember_children(dossier: Dossier, **children: list[Any]) -> None:
+    """Child rows of a dossier created in this very transaction, every one of them, kept on
+    the instance (Django's prefetch cache: `dossier.fees.all()` answers from it), so the
+    handlers that describe a new dossier do not read back what was just written."""
+    cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in children.items():
+        cache.pop(name, None)
+        # As prefetch_related leaves it: the relation's queryset, already evaluated.
+        known = getattr(dossier, name).all()
+        known._result_cache = list(rows)
+        known._prefetch_done = True
+        cache[name] = known
+
+
+def known_children(dossier: Dossier, name: str, query: QuerySet[Any]) -> list[Any]:
+    """The dossier's `name` rows as `remember_children` kept them (in the related model's
+    order), else as `query` reads them."""
+    cache = getattr(dossier, "_prefetched_objects_cache", {})
+    return list(cache[name]) if name in cache else list(query)
+
+
+def remember_open_task(dossier: Dossier, task: ProcessTask | None) -> None:
+    """What the door left open on this instance of the dossier (see `open_task_of`)."""
+    setattr(dossier, _OPEN_TASK, (dossier.version, task))  # as of this version
 
 
 # A procedure whose limit is this many working hours or fewer gives its result at the desk
@@ -231,10 +267,19 @@ def handover_of(
 
 
 def dossier_get(*, actor: Actor, key: str) -> Dossier:
-    """The dossier if this person may see it; DossierNotFoundError otherwise, so nobody
-    learns whether a code exists."""
-    dossier = dossier_locate(key=key)
-    if not policies.can_view(actor, dossier):
+    """The dossier if this person may see it, with its procedure (and sector) and agencies;
+    DossierNotFoundError otherwise, so nobody learns whether a code exists. One query: the
+    visibility is a condition of it, found by its code, else its provisional reference."""
+    by_key = Q(code=key)
+    with contextlib.suppress(ValueError):
+        by_key |= Q(reference=uuid.UUID(key))
+    dossier = (
+        _visible_to(actor)
+        .filter(by_key)
+        .select_related("procedure__sector", "receiving_agency", "competent_agency")
+        .first()
+    )
+    if dossier is None:
         raise DossierNotFoundError
     return dossier
 
@@ -318,13 +363,19 @@ def _tab_conditions(actor: Actor, agency_id: int | None = None) -> dict[str, Q]:
     )
     return {
         # Steps given to me on dossiers that wait for us, not for the applicant or a payment.
+        # One list of ids, so the few rows are found first, not filtered out of all of them.
         "mine": Q(
-            status__in=[lifecycle.Status.RECEIVED, lifecycle.Status.PROCESSING],
-            pk__in=open_tasks.filter(Q(assignee_id=actor.pk) | to_sign).values("dossier_id"),
-        )
-        | Q(
-            status=lifecycle.Status.SUPPLEMENT_REQUESTED,
-            pk__in=answered.values("dossier_id"),
+            pk__in=open_tasks.filter(
+                Q(assignee_id=actor.pk) | to_sign,
+                dossier__status__in=[lifecycle.Status.RECEIVED, lifecycle.Status.PROCESSING],
+            )
+            .order_by()  # a part of a UNION has no order of its own (SQLite refuses one)
+            .values("dossier_id")
+            .union(
+                answered.filter(dossier__status=lifecycle.Status.SUPPLEMENT_REQUESTED)
+                .order_by()
+                .values("dossier_id")
+            )
         ),
         "agency": Q(pk__in=at_my_agencies.values("dossier_id")),
         # A leader's signing step is already under "mine" for every leader of the agency.
@@ -345,13 +396,34 @@ def _tab_conditions(actor: Actor, agency_id: int | None = None) -> dict[str, Q]:
     }
 
 
-def worklist_counts(*, actor: Actor, agency_id: int | None = None) -> dict[str, int]:
-    """How many dossiers each tab holds: one query, whatever the number of tabs."""
+# Every tab but "Tất cả" holds work still to do: dossiers that have not ended.
+_OPEN = [status for status in lifecycle.Status if status not in lifecycle.FINAL]
+
+
+def worklist_counts(*, actor: Actor, agency_id: int | None = None) -> dict[str, int | None]:
+    """How many dossiers each tab holds: one query, whatever the number of tabs, over the
+    dossiers still open (the indexes by agency and status find them among a million). "Tất
+    cả" (every dossier the person may see, over the years) is not counted: it is no work to
+    do, and counting it would read every one of them on every page (None: no number)."""
     conditions = _tab_conditions(actor, agency_id)
-    counts = _visible_to(actor).aggregate(
-        **{tab: Count("pk", filter=condition) for tab, condition in conditions.items()}
+    del conditions["all"]
+    counts = (
+        _visible_to(actor)
+        .filter(status__in=_OPEN)
+        .aggregate(**{tab: Count("pk", filter=condition) for tab, condition in conditions.items()})
     )
-    return {tab: counts[tab] or 0 for tab in TABS}
+    return {tab: (counts[tab] or 0) if tab in counts else None for tab in TABS}
+
+
+_NOT_LISTED = (
+    "form_data",
+    "received_papers",
+    "search_text",
+    "procedure__legal_basis",
+    "procedure__requirements",
+    "procedure__form_schema",
+    "procedure__search_text",
+)
 
 
 def dossier_worklist(
@@ -392,9 +464,10 @@ def dossier_worklist(
             return []
         dossiers = dossiers.filter(pk__gt=last) if oldest_first else dossiers.filter(pk__lt=last)
     rows = list(
-        dossiers.select_related("procedure", "receiving_agency", "competent_agency").order_by(
-            "pk" if oldest_first else "-pk"
-        )[:limit]
+        dossiers.select_related("procedure", "receiving_agency", "competent_agency")
+        # A list shows none of the long texts and documents: never read them.
+        .defer(*_NOT_LISTED)
+        .order_by("pk" if oldest_first else "-pk")[:limit]
     )
     # The rows say "Quá hạn" exactly when the tab and the dashboard count them (overdue_q),
     # not as the last run of `deadlines_flag` left the stored flag.

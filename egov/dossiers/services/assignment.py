@@ -33,12 +33,10 @@ def task_assign(*, actor: User, key: str, version: int, assignee_username: str) 
     if not policies.can_assign(actor, dossier, task):
         raise NotAllowedError("Chỉ lãnh đạo được giao việc cho cán bộ.")
     assignee = get_user_model().objects.filter(username=assignee_username).first()
-    role_holders = (
-        memberships_of(user=assignee).filter(agency=task.agency, role=task.role)
-        if assignee
-        else None
+    holds_role = assignee is not None and any(
+        m.agency_id == task.agency_id and m.role == task.role for m in memberships_of(user=assignee)
     )
-    if assignee is None or not role_holders or not role_holders.exists():
+    if assignee is None or not holds_role:
         raise DossierRuleError(
             f"Không có {Role(task.role).label.lower()} tên {assignee_username!r} "
             f"tại {task.agency.name}.",

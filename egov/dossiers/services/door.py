@@ -22,7 +22,15 @@ from ..models import (
     DossierEvent,
     ProcessTask,
 )
-from ..selectors import dossier_facts, dossier_locate, officer_label, open_task_of
+from ..selectors import (
+    dossier_facts,
+    dossier_locate,
+    known_children,
+    officer_label,
+    open_task_of,
+    remember_children,
+    remember_open_task,
+)
 from .effects import EFFECTS, ActionContext
 
 
@@ -58,8 +66,11 @@ def _perform_locked(
     actor: User | None,
     note: str,
     params: dict[str, Any],
+    fresh: bool = False,
 ) -> Dossier:
-    open_task = open_task_of(dossier)
+    """`fresh`: the dossier was created in this very transaction, so it has no task,
+    supplement or earlier step to read back (the intake's receipt saves those reads)."""
+    open_task = None if fresh else open_task_of(dossier)
     source = Status(dossier.status)
     rule = lifecycle.rule_for(source, action, dossier_facts(dossier, open_task))
     if not rule.actors & policies.acting_as(actor, dossier, open_task):
@@ -73,6 +84,7 @@ def _perform_locked(
         note=note.strip(),
         params=params,
         target=rule.target,
+        fresh=fresh,
     )
     EFFECTS[rule.action](context)
     dossier.status = rule.target
@@ -90,6 +102,14 @@ def _perform_locked(
     )
     # The whole row, which this transaction holds locked: the effects touch many fields.
     dossier.save()
+    remember_open_task(dossier, context.open_task)
+    if fresh:  # every task and event it has are these (see `remember_children`)
+        earlier = known_children(dossier, "events", dossier.events.all())
+        remember_children(
+            dossier,
+            tasks=[context.open_task] if context.open_task else [],
+            events=[*earlier, event],
+        )
     handlers.dispatch(event)
     return dossier
 

@@ -8,14 +8,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db import connection
 from django.utils import timezone
 
-from egov.catalog.models import CopyKind, Procedure, ProcedureRevision
+from egov.catalog.models import CopyKind
+from egov.catalog.selectors import revision_of, version_in_force
 from egov.core import workcal
 from egov.core.errors import NotAllowedError
 from egov.core.text import fold
 from egov.orgs.models import Agency, AgencyKind, Membership
-from egov.orgs.selectors import agency_get
+from egov.orgs.selectors import agency_get, memberships_of
 
 from .. import lifecycle, policies
 from ..errors import (
@@ -40,6 +42,7 @@ from ..selectors import (
     applicable_positions,
     open_supplement_of,
     process_steps,
+    remember_children,
     reopenable_before,
     signing_position,
 )
@@ -72,6 +75,7 @@ class ActionContext:
     params: dict[str, Any]
     target: Status  # where the rule leads (an action may lead to two places)
     payload: dict[str, Any] = field(default_factory=dict)
+    fresh: bool = False  # created in this transaction: no tasks yet (door._perform_locked)
 
 
 def _step_agency(dossier: Dossier, step: dict[str, Any], position: int) -> Agency:
@@ -86,6 +90,8 @@ def _step_agency(dossier: Dossier, step: dict[str, Any], position: int) -> Agenc
 
 def _spent_minutes(context: ActionContext, position: int) -> int:
     """Working time already spent on this step in earlier rounds (before a send-back)."""
+    if context.fresh:
+        return 0
     return sum(
         context.calendar.working_minutes_between(task.started_at, task.finished_at)
         for task in context.dossier.tasks.filter(position=position, finished_at__isnull=False)
@@ -101,7 +107,9 @@ def _assignee_for(
     queue). The desk's step is the receiving officer's."""
     holders = Membership.objects.filter(agency=agency, role=role, active=True)
     if position == 1:  # opened once, at receipt: never sent back to
-        if actor is not None and holders.filter(user_id=actor.pk).exists():
+        if actor is not None and any(
+            m.agency_id == agency.pk and m.role == role for m in memberships_of(user=actor)
+        ):
             return actor
     else:
         earlier = (
@@ -139,6 +147,7 @@ def _open_step(
         hours=hours,
         started_at=context.now,
         due_at=context.calendar.add_working_time(start, share),
+        elsewhere=agency.pk not in (dossier.receiving_agency_id, dossier.competent_agency_id),
     )
     context.payload["task"] = {
         "position": position,
@@ -218,27 +227,38 @@ def _start_clock(context: ActionContext, start: datetime.datetime) -> None:
 def _next_code(agency: Agency, day: datetime.date) -> str:
     """`<agency>-<YYMMDD>-<NNNN>`: gap-free, since the counter moves in the receipt's own
     transaction; unique under concurrency, since the counter row is locked."""
-    DailyCounter.objects.bulk_create(
-        [DailyCounter(agency=agency, day=day, last=0)], ignore_conflicts=True
-    )
-    counter = DailyCounter.objects.select_for_update().get(agency=agency, day=day)
-    if counter.last >= MAX_DAILY_SEQUENCE:
+    last = _count_up(DailyCounter, agency=agency, period_field="day", period=day)
+    if last > MAX_DAILY_SEQUENCE:  # the transaction this runs in ends, taking the count back
         raise DossierCodeExhaustedError(agency.code)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{agency.code}-{day:%y%m%d}-{counter.last:04d}"
+    return f"{agency.code}-{day:%y%m%d}-{last:04d}"
 
 
 def _next_book_number(agency: Agency, year: int) -> int:
     """The next row of the desk's tracking book for the year (Mẫu 06; Mẫu 01's "Số thứ
     tự"): continuous from 1, one book per desk per year, locked like the code's counter."""
-    BookCounter.objects.bulk_create(
-        [BookCounter(agency=agency, year=year, last=0)], ignore_conflicts=True
-    )
-    counter = BookCounter.objects.select_for_update().get(agency=agency, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+    return _count_up(BookCounter, agency=agency, period_field="year", period=year)
+
+
+def _count_up(
+    model: type[DailyCounter] | type[BookCounter],
+    *,
+    agency: Agency,
+    period_field: str,
+    period: datetime.date | int,
+) -> int:
+    """The counter's next number, in one statement: the row is made or moved on and stays
+    locked by this transaction until it ends, so two receipts never get one number and a
+    receipt rolled back gives its number back (gap-free)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, {period_field}, last) VALUES (%s, %s, 1) "  # noqa: S608 - names are ours
+            f"ON CONFLICT (agency_id, {period_field}) DO UPDATE SET last = {table}.last + 1 "
+            "RETURNING last",
+            [agency.pk, period],
+        )
+        row = cursor.fetchone()
+    return int(row[0])
 
 
 def _files_by_component(
@@ -310,13 +330,10 @@ def _receive(context: ActionContext) -> None:
     dossier = context.dossier
     # The procedure as it stands at receipt governs the limit and the fees (DOMAIN: a
     # dossier keeps the version in force when it was received, not when it was submitted).
-    in_force = Procedure.objects.filter(pk=dossier.procedure_id).values_list("version", flat=True)
-    version = in_force.get()
+    version = version_in_force(procedure_id=dossier.procedure_id)
     submitted = {d["code"]: d for d in dossier.procedure_revision.content["documents"]}
     if dossier.procedure_revision.version != version:
-        dossier.procedure_revision = ProcedureRevision.objects.get(
-            procedure_id=dossier.procedure_id, version=version
-        )
+        dossier.procedure_revision = revision_of(procedure_id=dossier.procedure_id, version=version)
     dossier.received_at = context.now
     local_day = timezone.localtime(context.now).date()
     dossier.code = _next_code(dossier.receiving_agency, local_day)
@@ -325,7 +342,7 @@ def _receive(context: ActionContext) -> None:
     # The code whole (one word, for a pasted code) and in its parts (for "0007" or "261116").
     dossier.search_text += f" {dossier.code.lower()} {fold(dossier.code)}"
     _start_clock(context, context.now)
-    DossierFee.objects.bulk_create(
+    fees = DossierFee.objects.bulk_create(
         DossierFee(
             dossier=dossier,
             code=fee["code"],
@@ -335,6 +352,8 @@ def _receive(context: ActionContext) -> None:
         )
         for fee in dossier.procedure_revision.content["fees"]
     )
+    if context.fresh:
+        remember_children(dossier, fees=fees)
     context.open_task = _open_step(context, 1)
     context.payload["code"] = dossier.code
     context.payload["book_number"] = dossier.book_number

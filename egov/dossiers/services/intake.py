@@ -13,14 +13,14 @@ from django.utils import timezone
 
 from egov.catalog.models import CopyKind, Procedure
 from egov.catalog.rules import form_data_problems
-from egov.catalog.selectors import procedure_in_force
+from egov.catalog.selectors import procedure_in_force, revision_of
 from egov.core.errors import DomainError, NotAllowedError
 from egov.core.files import check_upload
 from egov.core.identifiers import personal_id_problem, phone_problem, tax_code_problem
 from egov.core.text import fold
 from egov.interop.services.population import person_verify
 from egov.orgs.models import SERVICE_CENTER_KINDS, Agency, AgencyKind, Role
-from egov.orgs.selectors import agency_get, memberships_of, ward_get
+from egov.orgs.selectors import agency_get, commune_of_ward, memberships_of, ward_get
 
 from .. import handlers, policies
 from ..errors import (
@@ -36,7 +36,7 @@ from ..models import (
     PaperReceipt,
     ReturnMethod,
 )
-from ..selectors import dossier_locate
+from ..selectors import dossier_locate, remember_children
 from .documents import _record_document, _remove_stored
 from .door import _perform_locked, _write_event
 
@@ -140,9 +140,7 @@ def _competent_agency(*, procedure: Procedure, desk: Agency, ward_code: int | No
     commune."""
     if procedure.competent_agency is not None:
         return procedure.competent_agency
-    commune = Agency.objects.filter(
-        kind=AgencyKind.COMMUNE_COMMITTEE, ward_code=ward_code, valid_to__isnull=True
-    ).first()
+    commune = commune_of_ward(ward_code=ward_code)
     if commune is not None:
         return commune
     if desk.kind == AgencyKind.COMMUNE_SERVICE_CENTER and desk.parent is not None:
@@ -299,7 +297,7 @@ def _create_dossier(
         desk = _receiving_desk(actor=actor, agency_code=agency_code, channel=channel)
         _check_ward(applicant, desk)
         corrected = _corrected_dossier(actor=actor, key=corrects, procedure=procedure)
-    revision = procedure.revisions.get(version=procedure.version)
+    revision = revision_of(procedure_id=procedure.pk, version=procedure.version)
     if papers is not None and receive and channel != Channel.ONLINE:
         _check_listed_papers(revision.content["documents"], papers)
     dossier = Dossier.objects.create(
@@ -352,11 +350,17 @@ def _create_dossier(
             **({"national_reference": national_reference} if national_reference else {}),
         },
     )
-    dossier.save(update_fields=["event_seq", "event_head"])
+    receive_now = channel != Channel.ONLINE and receive
+    if not receive_now:  # else the receipt saves the whole row, the chain's head with it
+        dossier.save(update_fields=["event_seq", "event_head"])
     handlers.dispatch(event)
-    if channel != Channel.ONLINE and receive:
+    if receive_now:
+        # Nothing else is on it yet: what describes it (the portal's sync) reads nothing back.
+        remember_children(dossier, documents=[], supplements=[], events=[event])
         params = {} if papers is None else {"papers": papers}
-        _perform_locked(dossier, action=Action.RECEIVE, actor=actor, note="", params=params)
+        _perform_locked(
+            dossier, action=Action.RECEIVE, actor=actor, note="", params=params, fresh=True
+        )
     return dossier
 
 
@@ -512,7 +516,7 @@ def counter_intake(
     if decision not in {"receive", "request_supplement", "refuse"}:
         raise DossierRuleError("Quyết định tiếp nhận không hợp lệ.", code="bad_decision")
     procedure = procedure_in_force(national_code=procedure_code)
-    revision = procedure.revisions.get(version=procedure.version)
+    revision = revision_of(procedure_id=procedure.pk, version=procedure.version)
     papers = _counter_papers(
         revision.content["documents"], files, originals_checked, receive=decision == "receive"
     )

@@ -32,7 +32,9 @@ from egov.dossiers.models import (
     ProcessTask,
     ReturnMethod,
 )
+from egov.dossiers.selectors import known_children
 from egov.orgs.models import Membership, Role
+from egov.orgs.selectors import memberships_of
 
 from ..models import OutboxMessage
 from . import http
@@ -81,10 +83,9 @@ def officer_of(user: User | None, *, agencies: Sequence[int], role: str = "") ->
     if user is None:
         return SYSTEM_OFFICER
     held: dict[int, list[Membership]] = {}
-    for membership in Membership.objects.filter(
-        user_id=user.pk, agency_id__in=agencies, active=True
-    ).order_by("pk"):
-        held.setdefault(membership.agency_id, []).append(membership)
+    for membership in memberships_of(user=user):  # active, by pk; cached per process
+        if membership.agency_id in agencies:
+            held.setdefault(membership.agency_id, []).append(membership)
     there = next((held[agency] for agency in agencies if agency in held), [])
     titles = [title for membership in there if (title := membership_title(membership))]
     if titles:
@@ -111,11 +112,17 @@ def event_payload(event: DossierEvent, *, since_seq: int) -> dict[str, Any]:
     dossier = event.dossier
     procedure = dossier.procedure
     status_code = NATIONAL_CODE[Status(dossier.status)]
-    task = dossier.tasks.select_related("agency").order_by("-started_at", "-pk").first()
-    documents = list(dossier.documents.all())
+    # Its steps, latest first: the latest is the one this event is at.
+    tasks = sorted(
+        known_children(dossier, "tasks", dossier.tasks.select_related("agency")),
+        key=lambda task: (task.started_at, task.pk),
+        reverse=True,
+    )
+    task = tasks[0] if tasks else None
+    documents = known_children(dossier, "documents", dossier.documents.all())
     key = dossier_key(dossier)
     # Where an officer of this dossier may have acted, for the title they acted under.
-    agencies = _agencies_of(dossier)
+    agencies = _agencies_of(dossier, tasks)
     return {
         "MaHoSo": key,
         "MaTTHC": procedure.national_code,
@@ -187,7 +194,7 @@ def event_payload(event: DossierEvent, *, since_seq: int) -> dict[str, Any]:
                 "Gia": fee.amount,
                 "LoaiPhiLePhi": _FEE_KIND.get(fee.kind, 1),
             }
-            for fee in dossier.fees.all()
+            for fee in known_children(dossier, "fees", dossier.fees.all())
         ],
         "DanhSachHoSoBoSung": [
             {
@@ -201,7 +208,9 @@ def event_payload(event: DossierEvent, *, since_seq: int) -> dict[str, Any]:
                 "NgayTiepNhanBoSung": portal_time(supplement.completed_at),
                 "TrangThaiBoSung": 1 if supplement.completed_at else 0,
             }
-            for supplement in dossier.supplements.select_related("requested_by")
+            for supplement in known_children(
+                dossier, "supplements", dossier.supplements.select_related("requested_by")
+            )
         ],
         "QuaTrinhXuLy": [
             _step(
@@ -213,9 +222,12 @@ def event_payload(event: DossierEvent, *, since_seq: int) -> dict[str, Any]:
                 place=dossier.receiving_agency.name,
                 due=dossier.due_at,
             )
-            for earlier in dossier.events.filter(
-                seq__gt=since_seq, seq__lt=event.seq
-            ).select_related("actor")
+            for earlier in known_children(
+                dossier,
+                "events",
+                dossier.events.filter(seq__gt=since_seq, seq__lt=event.seq).select_related("actor"),
+            )
+            if since_seq < earlier.seq < event.seq
         ]
         + [
             _step(
@@ -235,10 +247,10 @@ def event_payload(event: DossierEvent, *, since_seq: int) -> dict[str, Any]:
     }
 
 
-def _agencies_of(dossier: Dossier) -> list[int]:
+def _agencies_of(dossier: Dossier, tasks: list[ProcessTask]) -> list[int]:
     """The desk that received the dossier, the agency that decides it, then the agencies of
-    its steps, latest first."""
-    steps = dossier.tasks.order_by("-started_at", "-pk").values_list("agency_id", flat=True)
+    its steps (`tasks`, latest first)."""
+    steps = [task.agency_id for task in tasks]
     found = [dossier.receiving_agency_id, dossier.competent_agency_id, *steps]
     return list(dict.fromkeys(found))
 

@@ -61,6 +61,13 @@ class OutboxMessage(models.Model):
         verbose_name_plural = "thông điệp chờ gửi"
         indexes = [
             models.Index(fields=["status", "next_attempt_at"]),
+            # The worker's claim: pending rows in the order they are due, without a sort and
+            # without reading delivered rows (a backlog of 100,000 is claimed 50 at a time).
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=Q(status="pending"),
+                name="outbox_due",
+            ),
             # "Is an earlier message of this key still open?" without reading delivered rows.
             models.Index(
                 fields=["ordering_key", "id"],

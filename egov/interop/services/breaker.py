@@ -68,9 +68,22 @@ def _cooldown(trips: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=min(seconds, settings.MOTCUA_OUTBOX_RETRY_CAP_SECONDS))
 
 
+# A healthy system's last success is written at most this often: every settled batch of every
+# worker, and every call someone waits for, would otherwise rewrite (and lock) its row.
+_SUCCESS_FRESH = datetime.timedelta(seconds=5)
+
+
 def record_answer(*, system: str, now: datetime.datetime, duration_ms: int) -> None:
-    """The partner answered: the breaker closes and the failures are forgotten."""
-    SystemHealth.objects.filter(system__code=system).update(
+    """The partner answered: the breaker closes and the failures are forgotten. A system
+    already closed, without failures, with a success written in the last few seconds is left
+    as it is (the statement matches no row and locks nothing)."""
+    SystemHealth.objects.filter(system__code=system).exclude(
+        breaker=BreakerState.CLOSED,
+        consecutive_failures=0,
+        trips=0,
+        last_success_at__gte=now - _SUCCESS_FRESH,
+        last_success_at__lte=now,
+    ).update(
         breaker=BreakerState.CLOSED,
         breaker_until=None,
         consecutive_failures=0,

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
+from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone
 
 from .. import registry_snapshot
@@ -31,13 +32,17 @@ from ..adapters.http import Attempt
 from ..models import OutboxMessage, OutboxStatus
 from . import alerts, breaker, portal
 from . import tax as tax_service
-from .log import OUR_PARTY, attempt_log, log_head_lock
+from .log import OUR_PARTY, attempt_exchange, log_append_many
 from .outbox import backoff, claim_due, lease_release, try_margin
 
 logger = logging.getLogger(__name__)
 
 # What follows a delivery or a death, with the try that settled it (its answer included).
 FollowUp = Callable[[OutboxMessage, Attempt, datetime.datetime], None]
+
+
+# The same for every message of a round delivered on one route, in one go.
+FollowUps = Callable[[list[tuple[OutboxMessage, Attempt]], datetime.datetime], None]
 
 
 @dataclass(frozen=True)
@@ -47,11 +52,15 @@ class Route:
     died: FollowUp | None = None
     # The send only talks HTTP (no database): a round sends such messages side by side.
     concurrent: bool = True
+    # Instead of `delivered` once per message: once for all those a round delivered.
+    delivered_together: FollowUps | None = None
 
 
 ROUTES: dict[str, Route] = {
     dvcqg.SERVICE: Route(
-        send=dvcqg.send, delivered=portal.portal_synced, died=portal.portal_sync_failed
+        send=dvcqg.send,
+        died=portal.portal_sync_failed,
+        delivered_together=portal.portal_synced_together,
     ),
     civil_status.SERVICE: Route(send=civil_status.send),
     # The tax authority answers the transfer with its notice: the amount a payment must be.
@@ -83,42 +92,70 @@ def deliver_due(
     """Deliver what is due, round after round, until nothing is or the time is up. Returns
     how many messages were tried. `clock` is the time the rounds go by (tests move it).
 
-    A round claims a batch — at most one message per ordering key, so they may go side by
-    side —, sends them (HTTP-only routes on `MOTCUA_OUTBOX_CONCURRENCY` threads), and
-    settles them all in one transaction. A worker that dies between the sends and the
-    settling loses nothing: the leases run out and the messages go again, with their keys."""
+    A round claims a batch in one statement — at most one message per ordering key, so they
+    may go side by side —, sends them (HTTP-only routes on `MOTCUA_OUTBOX_CONCURRENCY`
+    threads, each partner's connections kept open between calls), and settles them all in
+    one transaction (`attempts_settle`). While a round's messages are on their way, the
+    worker claims the next round and starts it, then settles the first: the database's
+    work and the partners' overlap. The next round never holds a later message of a key
+    still in flight (claims pass over keys with an earlier message open). A worker that dies
+    between the sends and the settling loses nothing: the leases run out and the messages go
+    again, with their keys."""
     now = clock or timezone.now
     tried = 0
     started = time.monotonic()
-    while time.monotonic() - started < max_seconds:
-        claimed = claim_due(worker=worker, now=now(), limit=batch)
-        if not claimed:
-            break
-        registry_snapshot.auth_kind("")  # read the registry here, not in the sending threads
-        results = _send_all(claimed, now)
-        untried = [m.pk for m, attempt in results if attempt is None]
-        if untried:
-            lease_release(worker=worker, ids=untried)
-        done = [(m.pk, attempt) for m, attempt in results if attempt is not None]
-        attempts_settle(worker=worker, attempts=done, now=now())
-        tried += len(done)
-        if untried and not done:
-            break
+    with ThreadPoolExecutor(
+        max_workers=settings.MOTCUA_OUTBOX_CONCURRENCY, thread_name_prefix="outbox"
+    ) as pool:
+        flying: _Round | None = None
+        while True:
+            claimed = (
+                claim_due(worker=worker, now=now(), limit=batch)
+                if time.monotonic() - started < max_seconds
+                else []
+            )
+            following = _Round(claimed, now, pool) if claimed else None
+            if flying is not None:
+                done, stuck = flying.land(worker=worker, now=now)
+                tried += done
+                if stuck:
+                    # Nothing of that round could be tried (too little lease left): it would be
+                    # claimed again at once, so this worker stops after the round it started.
+                    if following is not None:
+                        tried += following.land(worker=worker, now=now)[0]
+                    break
+            elif following is None:
+                break
+            flying = following
     return tried
 
 
-def _send_all(
-    claimed: list[OutboxMessage], now: Callable[[], datetime.datetime]
-) -> list[tuple[OutboxMessage, Attempt | None]]:
-    side_by_side = [m for m in claimed if _route(m).concurrent]
-    one_by_one = [m for m in claimed if not _route(m).concurrent]
-    results: list[tuple[OutboxMessage, Attempt | None]] = []
-    if side_by_side:
-        with ThreadPoolExecutor(max_workers=settings.MOTCUA_OUTBOX_CONCURRENCY) as pool:
-            sent = pool.map(lambda m: _send_in_thread(m, now), side_by_side)
-            results += zip(side_by_side, sent, strict=True)
-    results += [(m, _send(m, now)) for m in one_by_one]
-    return results
+class _Round:
+    """One claimed batch on its way: the HTTP-only messages sent on the pool's threads from
+    the start, the others (e-mail) one by one when the round lands."""
+
+    def __init__(
+        self,
+        claimed: list[OutboxMessage],
+        now: Callable[[], datetime.datetime],
+        pool: ThreadPoolExecutor,
+    ) -> None:
+        registry_snapshot.auth_kind("")  # read the registry here, not in the threads
+        self.side_by_side = [m for m in claimed if _route(m).concurrent]
+        self.one_by_one = [m for m in claimed if not _route(m).concurrent]
+        self.sending = [pool.submit(_send_in_thread, m, now) for m in self.side_by_side]
+
+    def land(self, *, worker: str, now: Callable[[], datetime.datetime]) -> tuple[int, bool]:
+        """Wait for the sends, settle the tries, give back what was not tried: how many were
+        tried, and whether none could be."""
+        results = list(zip(self.side_by_side, [f.result() for f in self.sending], strict=True))
+        results += [(m, _send(m, now)) for m in self.one_by_one]
+        untried = [m.pk for m, attempt in results if attempt is None]
+        if untried:
+            lease_release(worker=worker, ids=untried)
+        done = [(m, attempt) for m, attempt in results if attempt is not None]
+        _settle_claimed(worker=worker, attempts=done, now=now())
+        return len(done), bool(untried) and not done
 
 
 def _route(message: OutboxMessage) -> Route:
@@ -171,61 +208,170 @@ def attempts_settle(
     on success or death, the route's follow-up — all in one transaction. For each, the
     message, or None if this worker no longer held it (its lease ran out and another worker
     took over; the exchange is still logged)."""
-    settled: list[OutboxMessage | None] = []
-    # Systems whose health already says "answered" in this transaction: one write is enough
-    # until one of them fails again.
-    answered: set[str] = set()
     with transaction.atomic():
-        locked = OutboxMessage.objects.select_for_update().in_bulk([pk for pk, _ in attempts])
-        # Every writer takes the log's head before any system's health row (log_append, then
-        # the breaker), so two settling workers never wait for each other in a circle.
-        log_head_lock()
-        for message_id, attempt in attempts:
-            message = locked[message_id]
-            # Our own faults (no adapter, a payload that would not build) are not the partner's.
-            if attempt.from_partner:
-                failed = attempt.outcome == "retry"
-                if failed or message.system not in answered:
-                    breaker.record_attempt(system=message.system, now=now, attempt=attempt)
-                (answered.discard if failed else answered.add)(message.system)
-            settled.append(_settle(message, worker=worker, attempt=attempt, now=now))
-    return settled
+        # The payload is not needed to settle: it stays in the database.
+        rows = OutboxMessage.objects.select_for_update().defer("payload")
+        locked = rows.in_bulk([pk for pk, _ in attempts])
+        tries = [(locked[pk], attempt) for pk, attempt in attempts if pk in locked]
+        held = _settle_claimed(worker=worker, attempts=tries, now=now, locked=True)
+    return [held.get(pk) for pk, _ in attempts]
 
 
-def _settle(
-    message: OutboxMessage, *, worker: str, attempt: Attempt, now: datetime.datetime
-) -> OutboxMessage | None:
-    attempt_log(
-        attempt,
-        system=message.system,
-        service=message.topic,
-        party=OUR_PARTY,
-        at=now,
-        idempotency_key=message.idempotency_key,
-        outbox_id=message.pk,
+def _settle_claimed(
+    *,
+    worker: str,
+    attempts: list[tuple[OutboxMessage, Attempt]],
+    now: datetime.datetime,
+    locked: bool = False,
+) -> dict[int, OutboxMessage]:
+    """Settle a round's tries in one transaction, in a fixed order of locks that every writer
+    of these rows keeps, so no two ever wait for each other in a circle:
+
+    1. the messages (taken from the claim; locked here unless `locked`): one statement;
+    2. their new state, one UPDATE per set of messages that end alike (delivered with the
+       same answer, say), and the routes' follow-ups (the portal's sync rows: one UPDATE for
+       the round);
+    3. the systems' health, in the order of their codes (a healthy system's row is only
+       read: nothing to write);
+    4. last, the message log: every try's row in one INSERT with the head's move
+       (`log_append_many`), so the head is held only from that statement to the commit.
+
+    Returns the messages this worker still held, by id, as settled."""
+    if not attempts:
+        return {}
+    with transaction.atomic():
+        if not locked:
+            current = {
+                pk: (owner, status)
+                for pk, owner, status in OutboxMessage.objects.select_for_update()
+                .filter(pk__in=[m.pk for m, _ in attempts])
+                .values_list("pk", "lease_owner", "status")
+            }
+            for message, _ in attempts:
+                # A message another worker took over (this one's lease ran out) is not ours.
+                message.lease_owner, message.status = current.get(message.pk, ("", ""))
+        held = [
+            (message, attempt)
+            for message, attempt in attempts
+            if message.lease_owner == worker and message.status == OutboxStatus.PENDING
+        ]
+        _outcomes_write(held, now=now)
+        _health_record(attempts, now=now)
+        log_append_many(
+            [
+                attempt_exchange(
+                    attempt,
+                    system=message.system,
+                    service=message.topic,
+                    party=OUR_PARTY,
+                    idempotency_key=message.idempotency_key,
+                    outbox_id=message.pk,
+                )
+                for message, attempt in attempts
+            ],
+            at=now,
+        )
+    return {message.pk: message for message, _ in held}
+
+
+def _health_record(
+    attempts: list[tuple[OutboxMessage, Attempt]], *, now: datetime.datetime
+) -> None:
+    """Each system's tries in the order they were made, the systems in the order of their
+    codes. One write per system is enough while it keeps answering; each failure counts.
+    Our own faults (no adapter, a payload that would not build) are not the partner's."""
+    by_system: dict[str, list[Attempt]] = {}
+    for message, attempt in attempts:
+        if attempt.from_partner:
+            by_system.setdefault(message.system, []).append(attempt)
+    for system in sorted(by_system):
+        answered = False
+        for attempt in by_system[system]:
+            failed = attempt.outcome == "retry"
+            if failed or not answered:
+                breaker.record_attempt(system=system, now=now, attempt=attempt)
+            answered = not failed
+
+
+def _outcomes_write(held: list[tuple[OutboxMessage, Attempt]], *, now: datetime.datetime) -> None:
+    """The messages' fates: delivered, tried again later, or dead."""
+    delivered: list[tuple[OutboxMessage, Attempt]] = []
+    retried: list[tuple[OutboxMessage, Attempt]] = []
+    for message, attempt in held:
+        message.leased_until, message.lease_owner = None, ""
+        message.last_status, message.last_error = attempt.status, attempt.error[:4000]
+        if attempt.outcome == "ok":
+            message.status, message.delivered_at = OutboxStatus.DELIVERED, now
+            delivered.append((message, attempt))
+        elif attempt.outcome == "rejected" or now - message.retry_from >= _budget():
+            message.status, message.dead_at = OutboxStatus.DEAD, now
+            _died(message, attempt, now)
+        else:
+            message.next_attempt_at = now + backoff(message.attempts)
+            retried.append((message, attempt))
+    for (last_status, last_error), alike in _alike(delivered).items():
+        OutboxMessage.objects.filter(pk__in=[m.pk for m, _ in alike]).update(
+            status=OutboxStatus.DELIVERED,
+            delivered_at=now,
+            leased_until=None,
+            lease_owner="",
+            last_status=last_status,
+            last_error=last_error,
+        )
+    for (last_status, last_error), alike in _alike(retried).items():
+        # Each its own time (the backoff's jitter), in one statement.
+        when = Case(
+            *[When(pk=m.pk, then=Value(m.next_attempt_at)) for m, _ in alike],
+            output_field=DateTimeField(),
+        )
+        OutboxMessage.objects.filter(pk__in=[m.pk for m, _ in alike]).update(
+            next_attempt_at=when,
+            leased_until=None,
+            lease_owner="",
+            last_status=last_status,
+            last_error=last_error,
+        )
+    by_route: dict[str, list[tuple[OutboxMessage, Attempt]]] = {}
+    for message, attempt in delivered:
+        by_route.setdefault(message.topic, []).append((message, attempt))
+    for topic, together in by_route.items():
+        route = ROUTES.get(topic)
+        if route is None:
+            continue
+        if route.delivered_together is not None:
+            route.delivered_together(together, now)
+        elif route.delivered is not None:
+            for message, attempt in together:
+                route.delivered(message, attempt, now)
+
+
+def _alike(
+    settled: list[tuple[OutboxMessage, Attempt]],
+) -> dict[tuple[int | None, str], list[tuple[OutboxMessage, Attempt]]]:
+    """Messages grouped by what their rows will say of the last answer: one UPDATE each."""
+    groups: dict[tuple[int | None, str], list[tuple[OutboxMessage, Attempt]]] = {}
+    for message, attempt in settled:
+        groups.setdefault((message.last_status, message.last_error), []).append((message, attempt))
+    return groups
+
+
+def _died(message: OutboxMessage, attempt: Attempt, now: datetime.datetime) -> None:
+    """A dead letter: rare enough to be written on its own, with its route's follow-up and the
+    administrators' alert."""
+    message.save(
+        update_fields=[
+            "leased_until",
+            "lease_owner",
+            "last_status",
+            "last_error",
+            "status",
+            "dead_at",
+        ]
     )
-    if message.lease_owner != worker or message.status != OutboxStatus.PENDING:
-        return None
     route = ROUTES.get(message.topic)
-    message.leased_until, message.lease_owner = None, ""
-    message.last_status, message.last_error = attempt.status, attempt.error[:4000]
-    fields = ["leased_until", "lease_owner", "last_status", "last_error", "status"]
-    if attempt.outcome == "ok":
-        message.status, message.delivered_at = OutboxStatus.DELIVERED, now
-        fields += ["delivered_at"]
-        if route is not None and route.delivered is not None:
-            route.delivered(message, attempt, now)
-    elif attempt.outcome == "rejected" or now - message.retry_from >= _budget():
-        message.status, message.dead_at = OutboxStatus.DEAD, now
-        fields += ["dead_at"]
-        if route is not None and route.died is not None:
-            route.died(message, attempt, now)
-        _alert_dead(message)
-    else:
-        message.next_attempt_at = now + backoff(message.attempts)
-        fields += ["next_attempt_at"]
-    message.save(update_fields=fields)
-    return message
+    if route is not None and route.died is not None:
+        route.died(message, attempt, now)
+    _alert_dead(message)
 
 
 def _budget() -> datetime.timedelta:

@@ -8,12 +8,12 @@ partner's copy can be matched to our row.
 
 import datetime
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from cryptography.fernet import Fernet
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from egov.core.hashchain import GENESIS, Break, entry_hash, verify
 
@@ -79,37 +79,133 @@ def log_head_lock() -> LogHead:
     return head
 
 
+def _row(exchange: Exchange, at: datetime.datetime) -> MessageLog:
+    """A log row without its place in the chain: what can be done before the head is held
+    (digests, encryption)."""
+    storage = _storage_for(exchange.service)
+    return MessageLog(
+        at=at,
+        direction=exchange.direction,
+        system=exchange.system,
+        service=exchange.service,
+        party=exchange.party[:128],
+        idempotency_key=exchange.idempotency_key[:128],
+        outbox_id=exchange.outbox_id,
+        request_digest=digest(exchange.request),
+        request_body=_kept(exchange.request, storage),
+        response_status=exchange.status,
+        response_code=exchange.code[:32],
+        response_digest=digest(exchange.response) if exchange.response else "",
+        response_body=_kept(exchange.response, storage),
+        body_storage=storage,
+        duration_ms=max(0, exchange.duration_ms),
+        outcome=exchange.outcome,
+    )
+
+
+def log_append_many(exchanges: Sequence[Exchange], *, at: datetime.datetime) -> list[MessageLog]:
+    """Append rows to the chain, in the order given, in one stretch: one INSERT of every row
+    and one move of the head, however many rows (the delivery worker settles a batch of tries
+    this way). Runs inside the caller's transaction or its own; from the head's move to the
+    end of that transaction other appenders wait, so call it last in a long one.
+
+    On PostgreSQL the rows are chained to the head as read, outside any lock, and written
+    together with the head's move only if nobody moved it meanwhile (compare and set, one
+    statement); otherwise they are chained again to the new head. So the head is held only
+    for the statement and the commit, never while hashes are computed. SQLite has one writer
+    at a time: it reads the head, writes the rows, moves the head."""
+    rows = [_row(exchange, at) for exchange in exchanges]
+    if not rows:
+        return []
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            _append_swapping(rows)
+        else:
+            head = log_head_lock()
+            head.seq, head.hash = _link(rows, seq=head.seq, last=head.hash)
+            MessageLog.objects.bulk_create(rows)
+            head.save(update_fields=["seq", "hash"])
+    return rows
+
+
+def _link(rows: list[MessageLog], *, seq: int, last: str) -> tuple[int, str]:
+    """Number and link the rows after the head (`seq`, its hash `last`); the new head."""
+    prev_hash = last or GENESIS
+    for row in rows:
+        seq += 1
+        row.seq, row.prev_hash = seq, prev_hash
+        row.hash = prev_hash = entry_hash(prev_hash, row.chained_content())
+    return seq, prev_hash
+
+
+# Chained again after losing this many races for the head, an appender waits its turn.
+_SWAP_TRIES = 5
+
+
+def _append_swapping(rows: list[MessageLog]) -> None:
+    fields = [field for field in MessageLog._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    arrays = ", ".join(f"%s::{str(field.db_type(connection)).split('(')[0]}[]" for field in fields)
+    log, head_table = quote(MessageLog._meta.db_table), quote(LogHead._meta.db_table)
+    sql = (
+        f"WITH moved AS (UPDATE {head_table} SET seq = %s, hash = %s "  # noqa: S608 - names are ours
+        "WHERE id = %s AND seq = %s AND hash = %s RETURNING id), "
+        f"appended AS (INSERT INTO {log} ({columns}) SELECT * FROM UNNEST({arrays}) "
+        "WHERE EXISTS (SELECT 1 FROM moved) RETURNING id, seq) "
+        "SELECT id, seq FROM appended"
+    )
+    for tries in range(1, _SWAP_TRIES + 1):
+        if tries < _SWAP_TRIES:
+            head, _ = LogHead.objects.get_or_create(pk=1)
+        else:
+            head = log_head_lock()  # the head stays where it is until this one is written
+        seq, last = _link(rows, seq=head.seq, last=head.hash)
+        values = [
+            [field.get_db_prep_save(getattr(row, field.attname), connection) for row in rows]
+            for field in fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [seq, last, head.pk, head.seq, head.hash, *values])
+            ids = {seq: pk for pk, seq in cursor.fetchall()}
+        if ids:
+            for row in rows:
+                row.pk = ids[row.seq]
+                row._state.adding, row._state.db = False, connection.alias
+            return
+    raise RuntimeError("the message log's head moved while it was held")  # pragma: no cover
+
+
 def log_append(exchange: Exchange, *, at: datetime.datetime) -> MessageLog:
     """Append one row to the chain. Runs inside the caller's transaction (the delivery's
     outcome, an inbound call's effect) or its own."""
-    storage = _storage_for(exchange.service)
-    with transaction.atomic():
-        head = log_head_lock()
-        row = MessageLog(
-            seq=head.seq + 1,
-            at=at,
-            direction=exchange.direction,
-            system=exchange.system,
-            service=exchange.service,
-            party=exchange.party[:128],
-            idempotency_key=exchange.idempotency_key[:128],
-            outbox_id=exchange.outbox_id,
-            request_digest=digest(exchange.request),
-            request_body=_kept(exchange.request, storage),
-            response_status=exchange.status,
-            response_code=exchange.code[:32],
-            response_digest=digest(exchange.response) if exchange.response else "",
-            response_body=_kept(exchange.response, storage),
-            body_storage=storage,
-            duration_ms=max(0, exchange.duration_ms),
-            outcome=exchange.outcome,
-            prev_hash=head.hash or GENESIS,
-        )
-        row.hash = entry_hash(row.prev_hash, row.chained_content())
-        row.save()
-        head.seq, head.hash = row.seq, row.hash
-        head.save(update_fields=["seq", "hash"])
-    return row
+    return log_append_many([exchange], at=at)[0]
+
+
+def attempt_exchange(
+    attempt: Attempt,
+    *,
+    system: str,
+    service: str,
+    party: str,
+    idempotency_key: str = "",
+    outbox_id: int | None = None,
+) -> Exchange:
+    """What the log keeps of one outbound try."""
+    return Exchange(
+        direction="out",
+        system=system,
+        service=service,
+        party=party,
+        request=attempt.request,
+        response=attempt.response,
+        status=attempt.status,
+        code=attempt.code,
+        duration_ms=attempt.duration_ms,
+        outcome=_OUTCOMES.get(attempt.outcome, LogOutcome.REJECTED),
+        idempotency_key=idempotency_key,
+        outbox_id=outbox_id,
+    )
 
 
 def attempt_log(
@@ -122,24 +218,16 @@ def attempt_log(
     idempotency_key: str = "",
     outbox_id: int | None = None,
 ) -> MessageLog:
-    """Append the row of one outbound try (an outbox delivery or a call someone waits for)."""
-    return log_append(
-        Exchange(
-            direction="out",
-            system=system,
-            service=service,
-            party=party,
-            request=attempt.request,
-            response=attempt.response,
-            status=attempt.status,
-            code=attempt.code,
-            duration_ms=attempt.duration_ms,
-            outcome=_OUTCOMES.get(attempt.outcome, LogOutcome.REJECTED),
-            idempotency_key=idempotency_key,
-            outbox_id=outbox_id,
-        ),
-        at=at,
+    """Append the row of one outbound try (a call someone waits for)."""
+    exchange = attempt_exchange(
+        attempt,
+        system=system,
+        service=service,
+        party=party,
+        idempotency_key=idempotency_key,
+        outbox_id=outbox_id,
     )
+    return log_append(exchange, at=at)
 
 
 # "disputed": the partner answered, and a service refused what it said (a tax payment of

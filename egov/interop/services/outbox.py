@@ -5,8 +5,9 @@ enough ago (personal data kept only as long as needed).
 Delivery is at least once: a worker holds a claimed message under a lease; if it dies before
 settling, the lease runs out and another worker sends the message again, with the same
 idempotency key, so the partner applies it once. Several workers never hold the same message
-at once: claiming locks the rows (`SKIP LOCKED` on PostgreSQL; on SQLite the IMMEDIATE
-transaction serialises claims) and leases them in the same transaction.
+at once: a claim is one statement that picks the due rows, locks them (`SKIP LOCKED` on
+PostgreSQL; on SQLite the IMMEDIATE transaction serialises claims) and leases them
+(`UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) RETURNING …`).
 """
 
 import datetime
@@ -14,12 +15,16 @@ import hashlib
 import json
 import logging
 import random
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from egov.core.errors import DomainError, NotAllowedError
@@ -51,6 +56,35 @@ def payload_digest(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to queue (`outbox_put_once`)."""
+
+    system: str
+    topic: str
+    ordering_key: str
+    idempotency_key: str
+    payload: dict[str, Any]
+
+
+def _row(outgoing: Outgoing, now: datetime.datetime) -> OutboxMessage:
+    return OutboxMessage(
+        system=outgoing.system,
+        topic=outgoing.topic,
+        ordering_key=outgoing.ordering_key,
+        idempotency_key=outgoing.idempotency_key,
+        payload=outgoing.payload,
+        payload_sha256=payload_digest(outgoing.payload),
+        next_attempt_at=now,
+        retry_from=now,
+    )
+
+
+def _in_transaction(name: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{name} must run inside the transaction of the change")
+
+
 def outbox_put(
     *,
     system: str,
@@ -64,22 +98,57 @@ def outbox_put(
     The key names the change that caused it (a dossier's event, say), so a second message with
     the same key is a bug and fails loudly with the caller's transaction.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("outbox_put must run inside the transaction of the change")
-    now = timezone.now()
-    message = OutboxMessage.objects.create(
-        system=system,
-        topic=topic,
-        ordering_key=ordering_key,
-        idempotency_key=idempotency_key,
-        payload=payload,
-        payload_sha256=payload_digest(payload),
-        next_attempt_at=now,
-        retry_from=now,
-    )
-    if settings.MOTCUA_OUTBOX_KICK:
-        transaction.on_commit(_kick)
+    _in_transaction("outbox_put")
+    message = _row(Outgoing(system, topic, ordering_key, idempotency_key, payload), timezone.now())
+    message.save(force_insert=True)
+    _kick_after_commit()
     return message
+
+
+def outbox_put_once(messages: Sequence[Outgoing]) -> int:
+    """Queue messages that go together (one notice's channels) inside the caller's
+    transaction, once: if any of their keys was queued before, none is written. Returns how
+    many were written (0 or all of them).
+
+    One statement, `INSERT … ON CONFLICT DO NOTHING RETURNING id` (a key queued meanwhile by
+    another transaction is waited for, then skipped, never an error). Only when some keys were
+    new and others not (the person's channels changed since) are the new rows taken back, with
+    a second statement."""
+    _in_transaction("outbox_put_once")
+    if not messages:
+        return 0
+    now = timezone.now()
+    rows = [_row(message, now) for message in messages]
+    written = _insert_new(rows)
+    if written and len(written) < len(rows):
+        OutboxMessage.objects.filter(pk__in=written).delete()
+        return 0
+    if written:
+        _kick_after_commit()
+    return len(written)
+
+
+def _insert_new(rows: list[OutboxMessage]) -> list[int]:
+    """Insert the rows whose keys are not taken, in one statement; the ids of those written."""
+    fields = [field for field in OutboxMessage._meta.concrete_fields if not field.primary_key]
+    query = InsertQuery(OutboxMessage, on_conflict=OnConflict.IGNORE)
+    query.insert_values(fields, list[Model](rows))
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [OutboxMessage._meta.pk]
+    ((sql, params),) = compiler.as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+def _kick_after_commit() -> None:
+    """Wake the worker once the transaction commits: once per transaction, however many
+    messages it queued."""
+    if not settings.MOTCUA_OUTBOX_KICK:
+        return
+    pending = transaction.get_connection().run_on_commit
+    if not any(callback is _kick for _, callback, *_ in pending):
+        transaction.on_commit(_kick)
 
 
 def _kick() -> None:
@@ -97,43 +166,75 @@ def _lease_end(now: datetime.datetime) -> datetime.datetime:
     return now + datetime.timedelta(seconds=settings.MOTCUA_OUTBOX_LEASE_SECONDS)
 
 
+def _due(*, now: datetime.datetime, systems: Collection[str]) -> QuerySet[OutboxMessage]:
+    """Messages that may go now, each the oldest open one of its ordering key, in the order
+    they are due (the partial index `outbox_due`)."""
+    # One condition per closed status, so that SQLite sees the partial index's own
+    # condition (`NOT status = 'delivered'`) and walks it instead of every earlier row.
+    earlier_open = OutboxMessage.objects.filter(
+        ordering_key=OuterRef("ordering_key"), id__lt=OuterRef("id")
+    )
+    for closed in CLOSED:
+        earlier_open = earlier_open.exclude(status=closed)
+    return (
+        OutboxMessage.objects.filter(
+            status=OutboxStatus.PENDING, next_attempt_at__lte=now, system__in=sorted(systems)
+        )
+        .filter(Q(leased_until__isnull=True) | Q(leased_until__lte=now))
+        .filter(~Exists(earlier_open))
+        .order_by("next_attempt_at", "id")
+    )
+
+
+def _lease(
+    picked: QuerySet[OutboxMessage, Any],
+    *,
+    worker: str,
+    lease_until: datetime.datetime,
+) -> list[OutboxMessage]:
+    """Lease the rows whose ids `picked` selects, counting the attempt: one
+    `UPDATE … WHERE id IN (picked) RETURNING …`, so picking, locking and leasing are one
+    statement."""
+    inner, inner_params = picked.query.sql_with_params()
+    quote = connection.ops.quote_name
+    table = quote(OutboxMessage._meta.db_table)
+    columns = ", ".join(quote(field.column) for field in OutboxMessage._meta.concrete_fields)
+    sql = (
+        f"UPDATE {table} SET leased_until = %s, lease_owner = %s, attempts = attempts + 1 "  # noqa: S608 - names are ours, values are parameters
+        f"WHERE id IN ({inner}) RETURNING {columns}"
+    )
+    params = (connection.ops.adapt_datetimefield_value(lease_until), worker, *inner_params)
+    leased = list(OutboxMessage.objects.raw(sql, params))
+    leased.sort(key=lambda message: (message.next_attempt_at, message.pk))
+    return leased
+
+
 def claim_due(*, worker: str, now: datetime.datetime, limit: int) -> list[OutboxMessage]:
     """Lease up to `limit` messages that are due, each the oldest open one of its ordering key,
-    for systems that may be called now (at most one per system whose breaker is probing)."""
+    for systems that may be called now (at most one per system whose breaker is probing).
+
+    Two statements: the breakers' state, and the claim itself (`_lease`). A system whose
+    breaker is probing costs three more: its first due message is picked, the probe taken,
+    and the message leased."""
     with transaction.atomic():
         gate = breaker.gate(now=now)
-        callable_systems = gate.open | gate.probing
-        if not callable_systems:
-            return []
-        earlier_open = OutboxMessage.objects.filter(
-            ordering_key=OuterRef("ordering_key"), id__lt=OuterRef("id")
-        ).exclude(status__in=CLOSED)
-        candidates = list(
-            OutboxMessage.objects.filter(
-                status=OutboxStatus.PENDING,
-                next_attempt_at__lte=now,
-                system__in=callable_systems,
-            )
-            .filter(Q(leased_until__isnull=True) | Q(leased_until__lte=now))
-            .filter(~Exists(earlier_open))
-            .order_by("next_attempt_at", "id")
-            .select_for_update(skip_locked=True)[:limit]
-        )
         lease_until = _lease_end(now)
         claimed: list[OutboxMessage] = []
-        probed: set[str] = set()
-        for message in candidates:
-            if message.system in gate.probing:
-                if message.system in probed or not breaker.probe_take(
-                    system=message.system, now=now, lease_until=lease_until
-                ):
-                    continue
-                probed.add(message.system)
-            claimed.append(message)
-        for message in claimed:
-            message.leased_until, message.lease_owner = lease_until, worker
-            message.attempts += 1
-        OutboxMessage.objects.bulk_update(claimed, ["leased_until", "lease_owner", "attempts"])
+        for system in sorted(gate.probing):
+            if len(claimed) >= limit:
+                break
+            first = list(
+                _due(now=now, systems=[system])
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)[:1]
+            )
+            if first and breaker.probe_take(system=system, now=now, lease_until=lease_until):
+                picked = OutboxMessage.objects.filter(pk__in=first).values("pk")
+                claimed += _lease(picked, worker=worker, lease_until=lease_until)
+        if gate.open and len(claimed) < limit:
+            due = _due(now=now, systems=gate.open).select_for_update(skip_locked=True)
+            picked = due.values("pk")[: limit - len(claimed)]
+            claimed += _lease(picked, worker=worker, lease_until=lease_until)
     return claimed
 
 
@@ -180,8 +281,7 @@ def dead_letter_replay(*, actor: User, message_id: int) -> OutboxMessage:
     message.save(
         update_fields=["status", "next_attempt_at", "retry_from", "attempts", "dead_at", "replays"]
     )
-    if settings.MOTCUA_OUTBOX_KICK:
-        transaction.on_commit(_kick)
+    _kick_after_commit()
     return message
 
 
@@ -205,8 +305,7 @@ def dead_letter_discard(*, actor: User, message_id: int, reason: str) -> OutboxM
         f"{message.last_error}"
     )[:4000]
     message.save(update_fields=["status", "last_error"])
-    if settings.MOTCUA_OUTBOX_KICK:
-        transaction.on_commit(_kick)
+    _kick_after_commit()
     return message
 
 

@@ -111,7 +111,7 @@ def can_look_up_people(actor: Actor) -> bool:
         return False
     if org_policies.is_province_admin(actor):
         return True
-    return memberships_of(user=actor).filter(role=Role.RECEPTION).exists()
+    return any(m.role == Role.RECEPTION for m in memberships_of(user=actor))
 
 
 def _checked(actor: Actor, id_number: str, birth_date: datetime.date | None) -> str:
@@ -186,7 +186,7 @@ def person_self_lookup(*, actor: Actor) -> PersonRecord:
     and the message log names them as the party who asked. NotAllowedError for anyone
     else; PartnerUnavailableError, PersonNotFoundError as for the desk's look-up."""
     identity = getattr(actor, "citizen_identity", None) if actor.is_authenticated else None
-    if identity is None or identity.level < 2 or memberships_of(user=actor).exists():
+    if identity is None or identity.level < 2 or memberships_of(user=actor):
         raise NotAllowedError("Chỉ công dân đã xác thực VNeID mức 2 tự tra cứu thông tin của mình.")
     id_number = identity.id_number
     if problem := personal_id_problem(id_number):
