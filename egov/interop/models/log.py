@@ -2,9 +2,11 @@
 and inbound — who, when, what (as a digest, or the body where the setting allows), the
 answer's status and how long it took — in one hash chain over the whole log.
 
-Rows are appended only through `egov.interop.services.log.log_append`, which holds the head
-row locked, so concurrent writers (two workers, a worker and an inbound call) take turns and
-the chain stays one line. `verify_log` finds a row changed, removed or cut off the end.
+Rows are appended only through `egov.interop.services.log` (`log_append`, and
+`log_append_many` for a worker's batch), which moves the head row in the same transaction as
+the rows it adds: a batch is one INSERT and one move of the head, and concurrent writers (two
+workers, a worker and an inbound call) take turns at the head, so the chain stays one line.
+`verify_log` finds a row changed, removed or cut off the end.
 """
 
 import datetime
@@ -90,8 +92,9 @@ class MessageLog(models.Model):
 
 
 class LogHead(models.Model):
-    """The chain's last number and hash, one row: appending locks it, so writers queue; a log
-    cut short no longer ends where the head says."""
+    """The chain's last number and hash, one row: an append moves it only from where the
+    appender found it (compare and set), so writers take turns; a log cut short no longer
+    ends where the head says."""
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, blank=True)

@@ -96,7 +96,7 @@ def record_answer(*, system: str, now: datetime.datetime, duration_ms: int) -> N
 def record_failure(*, system: str, now: datetime.datetime, error: str) -> None:
     """The partner did not answer usefully: count it; open the breaker at the threshold or
     when the probe failed."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         health = SystemHealth.objects.select_for_update().filter(system__code=system).first()
         if health is None:
             return

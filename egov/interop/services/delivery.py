@@ -239,7 +239,7 @@ def _settle_claimed(
     Returns the messages this worker still held, by id, as settled."""
     if not attempts:
         return {}
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # its own, or attempts_settle's
         if not locked:
             current = {
                 pk: (owner, status)

@@ -117,7 +117,7 @@ def log_append_many(exchanges: Sequence[Exchange], *, at: datetime.datetime) -> 
     rows = [_row(exchange, at) for exchange in exchanges]
     if not rows:
         return []
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the caller's, if any, is enough
         if connection.vendor == "postgresql":
             _append_swapping(rows)
         else:

@@ -100,10 +100,6 @@ def _dossier_and_seq(message: OutboxMessage) -> tuple[int, int]:
     return int(dossier_id), int(seq)
 
 
-def portal_synced(message: OutboxMessage, attempt: Attempt, now: datetime.datetime) -> None:
-    portal_synced_together([(message, attempt)], now)
-
-
 def portal_synced_together(
     delivered: list[tuple[OutboxMessage, Attempt]], now: datetime.datetime
 ) -> None:
