@@ -24,7 +24,7 @@ What is realistic
   counters work in office hours, citizens submit online at any hour, volume grows over the
   years and online's share with it.
 * Codes are `<desk>-<YYMMDD>-<NNNN>`, numbered per desk and day in order of receipt, and book
-  numbers per desk and year, as `effects._next_code` and `_next_book_number` give them; the
+  numbers per desk and year, as `effects._receipt_numbers` gives them; the
   `DailyCounter` and `BookCounter` rows end where the codes do, so the next real receipt
   continues the numbering. Dossier ids follow submission times (the worklists' newest first).
 * Each event is hash-chained exactly as `door._write_event` does (`event_chain_breaks` finds

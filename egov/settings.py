@@ -130,6 +130,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A request reads its page through the indexes in a millisecond or two. Compiling a plan
+    # (JIT: 10 ms and more, whenever the planner guesses many rows) and starting parallel
+    # workers cost it more than they save (docs/performance.md); reports run on one core.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = " ".join(
+        [options.get("options", ""), "-c jit=off -c max_parallel_workers_per_gather=0"]
+    ).strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -376,6 +383,10 @@ MOTCUA_TAX_POLL_MINUTES = env.int("MOTCUA_TAX_POLL_MINUTES", default=10)
 # Whether committing an outbox row wakes the delivery worker (a task on the queue). Off in
 # tests, which drive delivery themselves.
 MOTCUA_OUTBOX_KICK = env.bool("MOTCUA_OUTBOX_KICK", default=MOTCUA_MODE != "test")
+# A web process that woke the worker less than this many seconds ago does not ask again (a
+# query saved per intake in a burst; the round it woke takes the later rows, or queues the
+# next at once as it had work). 0: every commit asks.
+MOTCUA_OUTBOX_KICK_SECONDS = env.float("MOTCUA_OUTBOX_KICK_SECONDS", default=1.0)
 # A delivered outbox message's payload (personal data) is cleared this many days after its
 # delivery (`clear_outbox_payloads`, daily); its digest and the message log stay.
 MOTCUA_OUTBOX_PAYLOAD_DAYS = env.int("MOTCUA_OUTBOX_PAYLOAD_DAYS", default=30)

@@ -66,6 +66,25 @@ def test_database_url_selects_postgresql():
         "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME']",
     )
     assert result.stdout.strip() == "django.db.backends.postgresql motcua"
+    # Neither JIT nor parallel workers for a web request's few rows; options in the URL stay.
+    tuned = settings_in(
+        {"MOTCUA_MODE": "demo", "DATABASE_URL": "postgres://db.example/m?options=-c%20a%3Db"},
+        "s.DATABASES['default']['OPTIONS']['options']",
+    )
+    assert tuned.stdout.strip() == "-c a=b -c jit=off -c max_parallel_workers_per_gather=0"
+
+
+@pytest.mark.django_db
+def test_postgresql_sessions_run_without_jit_or_parallel_workers():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's own settings (MOTCUA_TEST_DATABASE_URL=postgres://...)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert (jit, cursor.fetchone()[0]) == ("off", "0")
 
 
 def test_unknown_mode_is_refused():

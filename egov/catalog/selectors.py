@@ -128,6 +128,20 @@ def procedure_in_force(*, national_code: str, on: datetime.date | None = None) -
     return procedure
 
 
+# What a list never shows of a procedure: its long texts and its e-form.
+_LONG_TEXTS = ("legal_basis", "requirements", "form_schema", "search_text")
+
+
+def procedures_by_id() -> dict[int, Procedure]:
+    """Every procedure by id, in force or not, without its long texts (`_LONG_TEXTS`, read
+    on demand): what a list of dossiers names of each, read once per process until the
+    catalogue changes (egov.core.reference). Read it, never change it."""
+    return cached(
+        ("procedures_by_id",),
+        lambda: {p.pk: p for p in Procedure.objects.defer(*_LONG_TEXTS).order_by()},
+    )
+
+
 def revision_of(*, procedure_id: int, version: int) -> ProcedureRevision:
     """One version of a procedure as it was published (its content: documents, fees,
     steps, limits), cached like the catalogue; ProcedureRevision.DoesNotExist otherwise."""

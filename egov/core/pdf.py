@@ -12,11 +12,11 @@ from typing import Any
 
 import segno
 from django.template.loader import render_to_string
-from weasyprint import CSS, HTML, default_url_fetcher  # type: ignore[import-untyped]
-from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
-from weasyprint.urls import ensure_url  # type: ignore[import-untyped]
 
 from egov.core import fonts
+
+# WeasyPrint (some 35 MB once imported) is imported by the first print, not with the site:
+# a web worker that never prints a form does not carry it (docs/performance.md, memory).
 
 
 class _Fetcher:
@@ -24,6 +24,8 @@ class _Fetcher:
     the base URL."""
 
     def __init__(self, base_url: str | None) -> None:
+        from weasyprint.urls import ensure_url  # type: ignore[import-untyped]
+
         self.allowed = ["data:", *(path.as_uri() for path in fonts.form_font_files().values())]
         if base_url:
             self.allowed.append(ensure_url(base_url))
@@ -31,6 +33,8 @@ class _Fetcher:
     def __call__(self, url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
         if not any(url.startswith(prefix) for prefix in self.allowed):
             raise ValueError(f"Resource outside the document's base: {url[:80]}")
+        from weasyprint import default_url_fetcher  # type: ignore[import-untyped]
+
         fetched: dict[str, Any] = default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
         return fetched
 
@@ -39,6 +43,9 @@ def render_pdf(
     template_name: str, context: dict[str, Any], *, base_url: str | None = None
 ) -> bytes:
     """Render a template to HTML and the HTML to PDF bytes, with the forms' own font."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+
     html = render_to_string(template_name, context)
     fetcher = _Fetcher(base_url)
     font_config = FontConfiguration()

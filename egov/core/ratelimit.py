@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpRequest
 
 from .models import RateCounter
@@ -97,7 +97,9 @@ def _hit_database(name: str, *, seconds: int) -> int:
         f"{end} = CASE WHEN {running} THEN {table}.{end} ELSE excluded.{end} END "
         f"RETURNING {hits}"
     )
-    with transaction.atomic(), connection.cursor() as cursor:
+    # Its own transaction (autocommit), or a part of the caller's: no BEGIN and COMMIT of
+    # its own, two round trips fewer per request.
+    with connection.cursor() as cursor:
         cursor.execute(sql, [name, now + seconds, now, now])
         count = int(cursor.fetchone()[0])
     if random.randrange(_SWEEP_ONE_IN) == 0:  # noqa: S311 (not a secret)

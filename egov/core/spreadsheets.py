@@ -9,19 +9,23 @@ stays text there, and stored text never breaks a file.
   become U+FFFD, so one stored name with a NUL does not fail the month's file for everyone."""
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.worksheet.worksheet import Worksheet
+# openpyxl is imported by the first spreadsheet, not with the site (docs/performance.md).
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell_text(value: str) -> str:
     """The text as a spreadsheet file can carry it."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
 
 
-def append_text_row(sheet: Worksheet, values: Iterable[object]) -> None:
+def append_text_row(sheet: "Worksheet", values: Iterable[object]) -> None:
     """Append a row whose texts stay texts, whatever they begin with."""
     sheet.append([cell_text(value) if isinstance(value, str) else value for value in values])
     for cell in sheet[sheet.max_row]:

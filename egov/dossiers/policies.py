@@ -7,7 +7,10 @@ What a person may do is the lifecycle rule's actors (`lifecycle.Actor`) met by t
 roles at the right agency.
 """
 
-from django.db.models import Q
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Q, QuerySet
 
 from egov.orgs.models import PROVINCE_WIDE_ROLES, Agency, Role
 from egov.orgs.policies import Actor
@@ -82,6 +85,34 @@ def visible_q(actor: Actor) -> Q:
         | Q(receiving_agency_id__in=agencies)
         | Q(competent_agency_id__in=agencies)
         | Q(pk__in=partner_steps.values("dossier_id"))
+    )
+
+
+def visible_ids_among(actor: Actor, statuses: Sequence[str]) -> QuerySet[Any] | None:
+    """`visible_q` among the dossiers of these statuses, as one list of ids that each index
+    finds on its own (by agency and status, by owner, the partner steps): for counting the
+    few open dossiers of a desk among a million, where `visible_q`'s OR of a subquery makes
+    the database read every open dossier of the province. The partner steps' dossiers come
+    whatever their status: the caller filters by status too. None where no such list
+    narrows anything: province-wide roles, citizens, the signed out."""
+    if not actor.is_authenticated:
+        return None
+    roles, province_wide = _roles_by_agency(actor)
+    if province_wide or not roles:
+        return None
+    agencies = list(roles)
+    among = Dossier.objects.filter(status__in=statuses).order_by()
+    return (
+        among.filter(owner_id=actor.pk)
+        .values("pk")
+        .union(
+            among.filter(receiving_agency_id__in=agencies).values("pk"),
+            among.filter(competent_agency_id__in=agencies).values("pk"),
+            # Read from the index alone: the caller filters by status.
+            ProcessTask.objects.filter(agency_id__in=agencies, elsewhere=True)
+            .order_by()
+            .values("dossier_id"),
+        )
     )
 
 

@@ -4,7 +4,9 @@ worker (`manage.py db_worker`, which `make demo` starts) runs it.
 A round delivers what is due for up to half a minute, then queues the next round: at once if
 it had work, otherwise when the next message's retry is due (between 5 and 60 seconds).
 Committing an outbox row wakes it (`outbox_kick`), so a new message leaves within a second or
-two. Several workers may run rounds side by side; the outbox's leases keep them apart.
+two; a web process asks at most every `MOTCUA_OUTBOX_KICK_SECONDS` (in a burst, the round it
+woke takes the later rows, or queues the next at once as it had work). Several workers may
+run rounds side by side; the outbox's leases keep them apart.
 
 A round that fails still queues the next one. A worker killed mid-round leaves its task row
 running with no successor: the next outbox commit wakes a new round, and `deliver_outbox

@@ -36,6 +36,13 @@ def agency_get(*, code: str) -> Agency:
     return agency
 
 
+def agencies_by_id() -> dict[int, Agency]:
+    """Every agency by id (a province has a few hundred): what a list of dossiers names of
+    each, read once per process until an agency changes (egov.core.reference). Read it,
+    never change it."""
+    return cached(("agencies_by_id",), lambda: {a.pk: a for a in Agency.objects.all()})
+
+
 def commune_of_ward(*, ward_code: int | None) -> Agency | None:
     """The People's Committee in force of the commune with this national ward code (cached
     like `agency_get`)."""

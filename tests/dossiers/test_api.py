@@ -4,8 +4,9 @@ import datetime
 import json
 
 import pytest
+from django.utils import timezone
 
-from egov.dossiers.models import Dossier
+from egov.dossiers.models import ClockState, Dossier
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -224,6 +225,31 @@ def test_form_data_follows_the_procedures_e_form(client, desk):
     assert fields["form_data.child_gender"] == "không có trong danh sách lựa chọn"
     assert fields["form_data.hobby"] == "không có trong tờ khai của thủ tục"
     assert not Dossier.objects.exists()
+
+
+def test_overdue_dossiers_come_longest_overdue_first_page_by_page(client, desk):
+    codes = [post(client, "/api/v1/dossiers", BODY, desk).json()["code"] for _ in range(6)]
+    now = timezone.now()
+    # Overdue by these many hours (two by the same), and one still in time.
+    for code, hours in zip(codes, [5, 30, 1, 30, 12, -4], strict=True):
+        Dossier.objects.filter(code=code).update(
+            due_at=now - datetime.timedelta(hours=hours), clock_state=ClockState.RUNNING
+        )
+    seen, cursor = [], ""
+    for _ in range(3):
+        page = client.get(f"/api/v1/dossiers?overdue=true&limit=2{cursor}", headers=desk).json()
+        seen += [item["code"] for item in page["items"]]
+        if page["next_cursor"] is None:
+            break
+        cursor = f"&cursor={page['next_cursor']}"
+    # The same due time: the first received first.
+    assert seen == [codes[1], codes[3], codes[4], codes[0], codes[2]]
+    unknown = "&cursor=00000000-0000-4000-8000-000000000000"
+    late = client.get(f"/api/v1/dossiers?overdue=true{unknown}", headers=desk).json()
+    assert late["items"] == []
+    # Without the filter: newest first, the one in time included.
+    everything = client.get("/api/v1/dossiers", headers=desk).json()["items"]
+    assert [item["code"] for item in everything] == codes[::-1]
 
 
 def test_the_cursor_names_no_sequential_number(client, desk):

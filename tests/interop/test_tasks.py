@@ -3,6 +3,7 @@ row wakes one round, not one per row; a round that fails still queues the next; 
 worker waits for the next retry rather than polling; the tax poll keeps itself going."""
 
 import datetime
+import math
 
 import pytest
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from egov.interop import tasks
+from egov.interop.services import outbox
 from egov.interop.services.outbox import outbox_put
 
 
@@ -17,6 +19,7 @@ from egov.interop.services.outbox import outbox_put
 def db_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.MOTCUA_OUTBOX_KICK = True
+    settings.MOTCUA_OUTBOX_KICK_SECONDS = 0
 
 
 def ready(name: str) -> list[DBTaskResult]:
@@ -39,6 +42,25 @@ def test_committed_rows_wake_one_round(db_tasks, django_capture_on_commit_callba
             put(1)
         with transaction.atomic():
             put(2)
+    assert len(ready("deliver_outbox")) == 1
+
+
+def test_a_process_that_just_woke_the_worker_does_not_ask_again(
+    db_tasks, settings, monkeypatch, django_assert_num_queries
+):
+    """What a commit runs (`_kick`), called as commits in one process would call it."""
+    settings.MOTCUA_OUTBOX_KICK_SECONDS = 60
+    monkeypatch.setattr(outbox, "_kicked_at", -math.inf)  # a process that never asked
+    put(1)
+    outbox._kick()
+    assert len(ready("deliver_outbox")) == 1
+    DBTaskResult.objects.all().delete()  # that round ran
+    put(2)
+    with django_assert_num_queries(0):
+        outbox._kick()  # within the minute: no question to the task table, no new round
+    assert ready("deliver_outbox") == []
+    settings.MOTCUA_OUTBOX_KICK_SECONDS = 0
+    outbox._kick()
     assert len(ready("deliver_outbox")) == 1
 
 

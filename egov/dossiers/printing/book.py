@@ -15,9 +15,6 @@ from django.db.models import F, OuterRef, Subquery
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from egov.core.pdf import render_pdf
 from egov.core.spreadsheets import append_text_row
@@ -206,6 +203,11 @@ XLSX_HEADERS = [
 def tracking_book_xlsx(agency: Agency, date_from: datetime.date, date_to: datetime.date) -> bytes:
     """The same lines as the printed book, one row each, with a header row."""
     rows = tracking_book_rows(agency, date_from, date_to)
+    # Imported here: a web worker that never makes a spreadsheet does not carry openpyxl.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.create_sheet("So theo doi ho so", 0)
     book.remove(book.worksheets[1])  # the empty default sheet

@@ -1,6 +1,7 @@
 """The one door: `dossier_perform` is the only way a dossier's status changes."""
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -67,9 +68,12 @@ def _perform_locked(
     note: str,
     params: dict[str, Any],
     fresh: bool = False,
+    unwritten: Sequence[DossierEvent] = (),
 ) -> Dossier:
     """`fresh`: the dossier was created in this very transaction, so it has no task,
-    supplement or earlier step to read back (the intake's receipt saves those reads)."""
+    supplement or earlier step to read back (the intake's receipt saves those reads).
+    `unwritten`: the events before this one in the chain that the caller left unwritten
+    (the intake's submission), written with it in one statement."""
     open_task = None if fresh else open_task_of(dossier)
     source = Status(dossier.status)
     rule = lifecycle.rule_for(source, action, dossier_facts(dossier, open_task))
@@ -99,7 +103,10 @@ def _perform_locked(
         at=context.now,
         note=context.note,
         payload=context.payload,
+        write=not unwritten,
     )
+    if unwritten:
+        DossierEvent.objects.bulk_create([*unwritten, event])
     # The whole row, which this transaction holds locked: the effects touch many fields.
     dossier.save()
     remember_open_task(dossier, context.open_task)
@@ -125,9 +132,12 @@ def _write_event(
     at: datetime.datetime,
     note: str,
     payload: dict[str, Any],
+    write: bool = True,
 ) -> DossierEvent:
     """Append one event to the dossier's chain. The dossier keeps the chain's head (number
-    and hash); the caller saves the dossier, whose row it holds locked."""
+    and hash); the caller saves the dossier, whose row it holds locked. `write=False`: the
+    caller writes the event itself, later in the same transaction (`_perform_locked`'s
+    `unwritten`); nothing reads an event back before its transaction ends."""
     event = DossierEvent(
         dossier=dossier,
         seq=dossier.event_seq + 1,
@@ -142,7 +152,8 @@ def _write_event(
         prev_hash=dossier.event_head or GENESIS,
     )
     event.hash = entry_hash(event.prev_hash, event.chained_content())
-    event.save()
+    if write:
+        event.save()
     dossier.event_seq, dossier.event_head = event.seq, event.hash
     return event
 

@@ -224,19 +224,39 @@ def _start_clock(context: ActionContext, start: datetime.datetime) -> None:
     context.payload["due_at"] = dossier.due_at.isoformat()
 
 
-def _next_code(agency: Agency, day: datetime.date) -> str:
-    """`<agency>-<YYMMDD>-<NNNN>`: gap-free, since the counter moves in the receipt's own
-    transaction; unique under concurrency, since the counter row is locked."""
-    last = _count_up(DailyCounter, agency=agency, period_field="day", period=day)
-    if last > MAX_DAILY_SEQUENCE:  # the transaction this runs in ends, taking the count back
+def _receipt_numbers(agency: Agency, day: datetime.date) -> tuple[str, int]:
+    """The dossier's code, `<agency>-<YYMMDD>-<NNNN>`, and its row in the desk's tracking book
+    for the year (Mẫu 06; Mẫu 01's "Số thứ tự": continuous from 1, one book per desk per
+    year). Both gap-free, since the counters move in the receipt's own transaction; unique
+    under concurrency, since the counter rows stay locked until it ends."""
+    if connection.vendor == "postgresql":
+        last, book_number = _count_both_up(agency=agency, day=day)
+    else:
+        last = _count_up(DailyCounter, agency=agency, period_field="day", period=day)
+        book_number = _count_up(BookCounter, agency=agency, period_field="year", period=day.year)
+    if last > MAX_DAILY_SEQUENCE:  # the transaction this runs in ends, taking both back
         raise DossierCodeExhaustedError(agency.code)
-    return f"{agency.code}-{day:%y%m%d}-{last:04d}"
+    return f"{agency.code}-{day:%y%m%d}-{last:04d}", book_number
 
 
-def _next_book_number(agency: Agency, year: int) -> int:
-    """The next row of the desk's tracking book for the year (Mẫu 06; Mẫu 01's "Số thứ
-    tự"): continuous from 1, one book per desk per year, locked like the code's counter."""
-    return _count_up(BookCounter, agency=agency, period_field="year", period=year)
+def _count_both_up(*, agency: Agency, day: datetime.date) -> tuple[int, int]:
+    """`_count_up` of the day's and the year's counters in one statement (PostgreSQL runs
+    data-modifying WITH parts; SQLite does not). Every receipt moves them with this same
+    statement, hence in the same order: two receipts never each hold the row the other waits
+    for."""
+    daily = connection.ops.quote_name(DailyCounter._meta.db_table)
+    book = connection.ops.quote_name(BookCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH d AS (INSERT INTO {daily} (agency_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - names are ours
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {daily}.last + 1 RETURNING last), "
+            f"b AS (INSERT INTO {book} (agency_id, year, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (agency_id, year) DO UPDATE SET last = {book}.last + 1 RETURNING last) "
+            "SELECT d.last, b.last FROM d, b",
+            [agency.pk, day, agency.pk, day.year],
+        )
+        row = cursor.fetchone()
+    return int(row[0]), int(row[1])
 
 
 def _count_up(
@@ -335,12 +355,7 @@ def _receive(context: ActionContext) -> None:
     if dossier.procedure_revision.version != version:
         dossier.procedure_revision = revision_of(procedure_id=dossier.procedure_id, version=version)
     dossier.received_at = context.now
-    local_day = timezone.localtime(context.now).date()
-    dossier.code = _next_code(dossier.receiving_agency, local_day)
-    dossier.book_number = _next_book_number(dossier.receiving_agency, local_day.year)
     dossier.received_papers = _received_papers(context, submitted)
-    # The code whole (one word, for a pasted code) and in its parts (for "0007" or "261116").
-    dossier.search_text += f" {dossier.code.lower()} {fold(dossier.code)}"
     _start_clock(context, context.now)
     fees = DossierFee.objects.bulk_create(
         DossierFee(
@@ -355,6 +370,12 @@ def _receive(context: ActionContext) -> None:
     if context.fresh:
         remember_children(dossier, fees=fees)
     context.open_task = _open_step(context, 1)
+    # The numbers last: the desk's counters stay locked from here until the receipt commits,
+    # and every other receipt at the desk waits for them (they are gap-free).
+    local_day = timezone.localtime(context.now).date()
+    dossier.code, dossier.book_number = _receipt_numbers(dossier.receiving_agency, local_day)
+    # The code whole (one word, for a pasted code) and in its parts (for "0007" or "261116").
+    dossier.search_text += f" {dossier.code.lower()} {fold(dossier.code)}"
     context.payload["code"] = dossier.code
     context.payload["book_number"] = dossier.book_number
     context.payload["procedure_version"] = version

@@ -335,6 +335,7 @@ def _create_dossier(
         submitted_at=timezone.now(),
         search_text=" " + fold(f"{applicant.name} {applicant.id_number} {applicant.tax_code}"),
     )
+    receive_now = channel != Channel.ONLINE and receive
     event = _write_event(
         dossier,
         step=None,
@@ -349,8 +350,9 @@ def _create_dossier(
             **({"corrects": corrected.code} if corrected is not None else {}),
             **({"national_reference": national_reference} if national_reference else {}),
         },
+        # Received here and now: written with the receipt's event, in one statement.
+        write=not receive_now,
     )
-    receive_now = channel != Channel.ONLINE and receive
     if not receive_now:  # else the receipt saves the whole row, the chain's head with it
         dossier.save(update_fields=["event_seq", "event_head"])
     handlers.dispatch(event)
@@ -359,7 +361,13 @@ def _create_dossier(
         remember_children(dossier, documents=[], supplements=[], events=[event])
         params = {} if papers is None else {"papers": papers}
         _perform_locked(
-            dossier, action=Action.RECEIVE, actor=actor, note="", params=params, fresh=True
+            dossier,
+            action=Action.RECEIVE,
+            actor=actor,
+            note="",
+            params=params,
+            fresh=True,
+            unwritten=[event],
         )
     return dossier
 

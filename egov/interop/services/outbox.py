@@ -14,7 +14,9 @@ import datetime
 import hashlib
 import json
 import logging
+import math
 import random
+import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -151,12 +153,25 @@ def _kick_after_commit() -> None:
         transaction.on_commit(_kick)
 
 
+# When this process last woke the worker (time.monotonic()); threads may race on it, which
+# costs at most one more wake-up.
+_kicked_at = -math.inf
+
+
 def _kick() -> None:
+    """Wake the worker, unless this process did less than `MOTCUA_OUTBOX_KICK_SECONDS` ago:
+    the round woken then is queued or running, and a round that had work queues the next at
+    once, so it takes this row too."""
+    global _kicked_at
     # Imported here: tasks import the services, not the other way round at module level.
     from ..tasks import outbox_kick
 
+    now = time.monotonic()
+    if now - _kicked_at < settings.MOTCUA_OUTBOX_KICK_SECONDS:
+        return
     try:
         outbox_kick()
+        _kicked_at = now
     except Exception:
         # The message is safe in the outbox; the next kick or the worker's own round sends it.
         logger.exception("could not wake the outbox worker")
