@@ -89,7 +89,7 @@ BUDGETS: dict[str, int | dict[str, int]] = {
     "GET /api/v1/dossiers/{key}/forms/{form}.pdf": 6,
     "GET /api/v1/agencies/{code}/tracking-book.pdf": 3,
     "GET /api/v1/agencies/{code}/tracking-book.xlsx": 2,
-    "GET /api/v1/public/dossiers/{code}": 2,
+    "GET /api/v1/public/dossiers/{code}": 3,
     # The worklist as a signed-in citizen's pages ask it (the session, not a token).
     "GET /api/v1/dossiers (citizen, session)": 5,
     # The officers' pages (/can-bo/), signed in.
@@ -124,8 +124,8 @@ BUDGETS: dict[str, int | dict[str, int]] = {
     "POST /can-bo/thong-bao/<int:notification_id>/da-doc/": 5,
     "POST /can-bo/thong-bao/thu-dien-tu/": 10,
     # The public look-up that the QR code on every slip opens, by anyone.
-    "GET /tra-cuu/": 3,
-    "GET /tra-cuu/<str:code>/": 3,
+    "GET /tra-cuu/": 4,
+    "GET /tra-cuu/<str:code>/": 4,
 }
 
 # Requests whose count grows with the data today, with where the query per row comes from.

@@ -105,7 +105,7 @@ def api_token_issue(
 def api_token_user(*, key: str) -> User | None:
     """The active account behind a token that has not expired nor been revoked, issued with
     the account's current password; None otherwise."""
-    token = (
+    found = list(
         ApiToken.objects.select_related("user")
         # The request's reference stamp, read along rather than by a query of its own.
         .annotate(reference_stamp=stamp_subquery())
@@ -115,8 +115,9 @@ def api_token_user(*, key: str) -> User | None:
             revoked_at__isnull=True,
             user__is_active=True,
         )
-        .first()
+        .order_by()[:1]  # the hash is unique: no order to compile or sort
     )
+    token = found[0] if found else None
     if token is None or token.password_changed:
         return None
     stamp_seen(token.reference_stamp)

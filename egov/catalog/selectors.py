@@ -133,12 +133,16 @@ _LONG_TEXTS = ("legal_basis", "requirements", "form_schema", "search_text")
 
 
 def procedures_by_id() -> dict[int, Procedure]:
-    """Every procedure by id, in force or not, without its long texts (`_LONG_TEXTS`, read
-    on demand): what a list of dossiers names of each, read once per process until the
-    catalogue changes (egov.core.reference). Read it, never change it."""
+    """Every procedure by id, in force or not, with its sector, without its long texts
+    (`_LONG_TEXTS`, read on demand): what a dossier or a list of them names of each, read
+    once per process until the catalogue changes (egov.core.reference). Read it, never
+    change it."""
     return cached(
         ("procedures_by_id",),
-        lambda: {p.pk: p for p in Procedure.objects.defer(*_LONG_TEXTS).order_by()},
+        lambda: {
+            p.pk: p
+            for p in Procedure.objects.select_related("sector").defer(*_LONG_TEXTS).order_by()
+        },
     )
 
 

@@ -252,6 +252,24 @@ def test_overdue_dossiers_come_longest_overdue_first_page_by_page(client, desk):
     assert [item["code"] for item in everything] == codes[::-1]
 
 
+def test_reads_name_a_procedure_or_agency_newer_than_the_process_cache(client, desk, monkeypatch):
+    """A procedure or agency made after this process last read the reference data (another
+    process's change, seen before the stamp is read again) is read from the database."""
+    from egov.dossiers import selectors
+
+    code = post(client, "/api/v1/dossiers", BODY, desk).json()["code"]
+    monkeypatch.setattr(selectors, "procedures_by_id", dict)
+    monkeypatch.setattr(selectors, "agencies_by_id", dict)
+    one = client.get(f"/api/v1/dossiers/{code}", headers=desk).json()
+    listed = client.get("/api/v1/dossiers", headers=desk).json()["items"][0]
+    public = client.get(f"/api/v1/public/dossiers/{code}").json()
+    for shown in (one, listed):
+        assert shown["procedure"]["national_code"] == "1.001193"
+        assert shown["receiving_agency"] == "001.03.50.H01"
+    assert one["current_task"]["agency"] == "001.03.50.H01"
+    assert public["procedure"] == one["procedure"]["name"]
+
+
 def test_the_cursor_names_no_sequential_number(client, desk):
     for _ in range(3):
         post(client, "/api/v1/dossiers", BODY, desk)

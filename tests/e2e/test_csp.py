@@ -157,7 +157,9 @@ def test_a_citizen_and_an_officer_go_their_ways_and_nothing_is_refused(
     page.get_by_label("Tên hoặc mã thủ tục (có dấu hoặc không dấu)").fill("khai sinh")
     found = page.locator("#thu-tuc").get_by_role("link", name="Thủ tục đăng ký khai sinh")
     found.wait_for()
-    found.click()
+    # The form's page loaded, htmx with it: typed before, the ward search would hear nothing.
+    with page.expect_navigation():
+        found.click()
     page.get_by_label("Xã, phường nơi cư trú").fill("long xuy")
     page.get_by_role("button", name="Phường Long Xuyên", exact=True).click()
     page.get_by_text("Đã chọn: Phường Long Xuyên, Tỉnh An Giang").wait_for()

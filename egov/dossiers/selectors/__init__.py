@@ -79,9 +79,21 @@ def open_task_of(dossier: Dossier) -> ProcessTask | None:
     version, known = getattr(dossier, _OPEN_TASK, (None, None))
     if version == dossier.version:  # not once the instance is refreshed to a later state
         return known
-    return (
-        dossier.tasks.filter(finished_at__isnull=True).select_related("agency", "assignee").first()
+    # At most one step is open (process_task_one_open): no order to compile or sort.
+    found = list(
+        dossier.tasks.filter(finished_at__isnull=True).select_related("assignee").order_by()[:1]
     )
+    if not found:
+        return None
+    task = found[0]
+    task.agency = _agency_by_id(task.agency_id)
+    return task
+
+
+def _agency_by_id(pk: int) -> Agency:
+    """From the reference cache; one made after this request read it, from the database."""
+    agency = agencies_by_id().get(pk)
+    return agency if agency is not None else Agency.objects.get(pk=pk)
 
 
 _OPEN_TASK = "_open_task_after_action"
@@ -269,21 +281,18 @@ def handover_of(
 
 
 def dossier_get(*, actor: Actor, key: str) -> Dossier:
-    """The dossier if this person may see it, with its procedure (and sector) and agencies;
-    DossierNotFoundError otherwise, so nobody learns whether a code exists. One query: the
-    visibility is a condition of it, found by its code, else its provisional reference."""
+    """The dossier if this person may see it, with its procedure (and sector) and agencies
+    from the reference cache; DossierNotFoundError otherwise, so nobody learns whether a code
+    exists. One query: the visibility is a condition of it, found by its code, else its
+    provisional reference."""
     by_key = Q(code=key)
     with contextlib.suppress(ValueError):
         by_key |= Q(reference=uuid.UUID(key))
-    dossier = (
-        _visible_to(actor)
-        .filter(by_key)
-        .select_related("procedure__sector", "receiving_agency", "competent_agency")
-        .first()
-    )
-    if dossier is None:
+    # A code or a reference names one dossier: no order to compile or sort.
+    found = list(_visible_to(actor).filter(by_key).order_by()[:1])
+    if not found:
         raise DossierNotFoundError
-    return dossier
+    return _with_reference(found)[0]
 
 
 def event_chain_breaks(*, batch: int = 500) -> Iterator[tuple[str, int | None, str]]:
@@ -428,7 +437,7 @@ def _with_reference(rows: list[Dossier]) -> list[Dossier]:
     procedures, agencies = procedures_by_id(), agencies_by_id()
     missing = {row.procedure_id for row in rows} - procedures.keys()
     if missing:
-        procedures = {**procedures, **Procedure.objects.in_bulk(missing)}
+        procedures = {**procedures, **Procedure.objects.select_related("sector").in_bulk(missing)}
     wanted = {row.receiving_agency_id for row in rows} | {row.competent_agency_id for row in rows}
     if wanted - agencies.keys():
         agencies = {**agencies, **Agency.objects.in_bulk(wanted - agencies.keys())}
@@ -533,14 +542,12 @@ def dossier_public_get(*, code: str) -> Dossier:
     """What anyone holding a dossier's code may look up. By its code only: the provisional
     reference of an online dossier is its owner's, not the public's. In any letter case, as
     people type it ("h01" for "H01")."""
-    dossier = (
-        Dossier.objects.select_related("procedure", "receiving_agency")
-        .filter(code=code.strip().upper())
-        .first()
-    )
-    if dossier is None:
+    # Codes are unique: no order to compile or sort; the procedure and agencies come from the
+    # reference cache.
+    found = list(Dossier.objects.filter(code=code.strip().upper()).order_by()[:1])
+    if not found:
         raise DossierNotFoundError
-    return dossier
+    return _with_reference(found)[0]
 
 
 def agency_book_get(*, actor: Actor, code: str) -> Agency:
