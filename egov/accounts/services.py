@@ -3,6 +3,7 @@ expires; revoked by its owner, an administrator, a new password or a switched-of
 staff passwords (set, reset by e-mail) and the admin site's account details."""
 
 import datetime
+import functools
 import hashlib
 import logging
 import secrets
@@ -16,7 +17,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,7 +26,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from egov.core.errors import DomainError, NotAllowedError
-from egov.core.reference import stamp_seen, stamp_subquery
+from egov.core.reference import stamp_seen, stamp_sql
 
 from . import policies
 from .models import ApiToken, RevokeReason, password_hash_digest
@@ -105,27 +106,45 @@ def api_token_issue(
 def api_token_user(*, key: str) -> User | None:
     """The active account behind a token that has not expired nor been revoked, issued with
     the account's current password; None otherwise."""
-    found = list(
-        ApiToken.objects.select_related("user")
-        # The request's reference stamp, read along rather than by a query of its own.
-        .annotate(reference_stamp=stamp_subquery())
-        .filter(
-            key_hash=_hash(key),
-            expires_at__gt=timezone.now(),
-            revoked_at__isnull=True,
-            user__is_active=True,
-        )
-        .order_by()[:1]  # the hash is unique: no order to compile or sort
-    )
-    token = found[0] if found else None
-    if token is None or token.password_changed:
-        return None
-    stamp_seen(token.reference_stamp)
     now = timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
+    found = list(
+        User.objects.raw(_token_user_sql(), [adapt(now - _TOKEN_TOUCH), _hash(key), adapt(now)])
+    )
+    if not found:
+        return None
+    user = found[0]
+    current = password_hash_digest(user.password)
+    if not secrets.compare_digest(user.token_password_digest, current):  # type: ignore[attr-defined]
+        return None  # issued with an earlier password (ApiToken.password_changed)
+    stamp_seen(user.reference_stamp)  # type: ignore[attr-defined]
     # Record use at most once a minute: a busy client must not write on every call.
-    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    if user.token_stale:  # type: ignore[attr-defined]
+        ApiToken.objects.filter(pk=user.token_pk).update(last_used_at=now)  # type: ignore[attr-defined]
+    return user
+
+
+_TOKEN_TOUCH = datetime.timedelta(minutes=1)
+
+
+@functools.cache
+def _token_user_sql() -> str:
+    """Every API request's first query, written once per process (Django compiled its ORM
+    form anew each time: most of an API request's authentication): the account of a token
+    that works, the facts about the token that the request needs, and the reference stamp
+    carried along (`stamp_seen`). The key's hash is unique."""
+    quote = connection.ops.quote_name
+    users = ", ".join(f"u.{quote(field.column)}" for field in User._meta.concrete_fields)
+    return (
+        f"SELECT {users}, t.{quote('id')} AS token_pk, "  # noqa: S608 - names are ours
+        f"t.{quote('password_digest')} AS token_password_digest, "
+        f"(t.{quote('last_used_at')} IS NULL OR t.{quote('last_used_at')} < %s) AS token_stale, "
+        f"{stamp_sql()} AS reference_stamp "
+        f"FROM {quote(ApiToken._meta.db_table)} t "
+        f"JOIN {quote(User._meta.db_table)} u ON u.{quote('id')} = t.{quote('user_id')} "
+        f"WHERE t.{quote('key_hash')} = %s AND t.{quote('expires_at')} > %s "
+        f"AND t.{quote('revoked_at')} IS NULL AND u.{quote('is_active')}"
+    )
 
 
 @transaction.atomic  # a helper: password_set and account_save call it inside theirs

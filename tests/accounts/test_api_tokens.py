@@ -323,3 +323,25 @@ def test_the_admins_list_of_tokens_costs_the_same_for_two_or_sixty(staff):
         page = client.get(url).content.decode()
     assert len(many) == len(few)
     assert page.count("Đang dùng được") == 50
+
+
+def test_a_token_works_until_it_expires_and_records_its_use_once_a_minute(staff):
+    staff("tiepnhan", CENTER, "reception")
+    key = token_for("tiepnhan")
+    assert token_row(key).last_used_at is None
+    assert api_status(key) == 200
+    first = token_row(key).last_used_at
+    assert first is not None
+    assert api_status(key) == 200
+    assert token_row(key).last_used_at == first  # within the minute: not written again
+    ApiToken.objects.update(last_used_at=first - datetime.timedelta(minutes=2))
+    assert api_status(key) == 200
+    assert token_row(key).last_used_at > first - datetime.timedelta(minutes=1)
+    ApiToken.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert api_status(key) == 401
+    ApiToken.objects.update(expires_at=timezone.now() + datetime.timedelta(hours=1))
+    assert api_status(key) == 200
+    staff_user = token_row(key).user
+    staff_user.is_active = False
+    staff_user.save(update_fields=["is_active"])
+    assert api_status(key) == 401
